@@ -1,0 +1,78 @@
+/**
+ * The host side of the model: the resolved topology, the sanitised PMU version, and the
+ * `arm_pmus` list filled at "driver probe" time by `kvm_host_pmu_init` (spec §1.2).
+ */
+import { PMUVER, pmuv3Implemented } from '../arch/pmuver.js';
+import type { Profile } from '../kvm/profile.js';
+import { runDirect } from '../sync/direct.js';
+import type { Op } from '../sync/seam.js';
+import { PmuList, pmuListLayout } from './pmu-list.js';
+import type { PmuDesc, Topology } from './topology.js';
+
+export class HostModel {
+  /** `kvm_arm_pmu_get_pmuver_limit()` (spec §1.2). */
+  readonly pmuverLimit: number;
+  readonly list: PmuList;
+
+  constructor(
+    readonly topology: Topology,
+    readonly profile: Profile,
+    shared = false,
+  ) {
+    this.pmuverLimit = pmuverLimit(topology);
+    this.list = new PmuList(pmuListLayout.allocate(shared), profile.pmuListDesign);
+    topology.pmus.forEach((pmu, source) => {
+      if (pmu.kind === 'cpu') runDirect(this.kvmHostPmuInit(source, pmu), 'kvm_host_pmu_init');
+    });
+  }
+
+  /** Registers a CPU PMU with KVM, only if the system PMU version is usable. */
+  *kvmHostPmuInit(source: number, pmu: PmuDesc): Op<void> {
+    if (!pmuv3Implemented(this.pmuverLimit)) return;
+    yield* this.list.append(source, pmu.type, pmu.cpus);
+  }
+
+  /** The event source behind `arm_pmus` entry `entry`. */
+  pmuOf(entry: number): PmuDesc {
+    return this.topology.pmus[this.list.source(entry)]!;
+  }
+
+  /** Max counters of a host PMU for a VM (spec §1.4 steps 2 and 4; step 1 is the caller's). */
+  maxCounters(entry: number): number {
+    if (this.topology.appleImpdefTraps) return 1;
+    return this.pmuOf(entry).counters;
+  }
+
+  /**
+   * `kvm_supports_guest_pmuv3()`: list non-empty; with the v8 switch, the listed PMUs must
+   * also cover every possible CPU (spec §1.2).
+   */
+  *supportsGuestPmuv3(): Op<boolean> {
+    if (yield* this.list.isEmpty()) return false;
+    if (!this.profile.guestPmuNeedsFullCoverage) return true;
+    yield this.list.readLock();
+    let covered = true;
+    const n = this.list.count();
+    for (let cpu = 0; cpu < this.topology.cpus && covered; cpu++) {
+      let any = false;
+      for (let i = 0; i < n && !any; i++) any = this.list.covers(i, cpu);
+      covered = any;
+    }
+    yield this.list.readUnlock();
+    return covered;
+  }
+}
+
+/**
+ * Sanitised ID_AA64DFR0_EL1.PMUVer: the common value of every CPU PMU (a mismatch sanitises
+ * to NI, which refuses the vPMU since 6.6); IMPDEF → IMP with the Apple trap workaround,
+ * else 0; capped at V3P5.
+ */
+function pmuverLimit(topology: Topology): number {
+  const vers = new Set(topology.pmus.filter((p) => p.kind === 'cpu').map((p) => p.pmuver));
+  if (vers.size !== 1) return PMUVER.NI;
+  const v = [...vers][0]!;
+  if (topology.appleImpdefTraps) return PMUVER.IMP;
+  if (v === PMUVER.IMP_DEF) return PMUVER.NI;
+  return Math.min(v, PMUVER.V3P5);
+}

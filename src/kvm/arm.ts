@@ -1,0 +1,129 @@
+/**
+ * KVM_RUN and its pieces (arch/arm64/kvm/arm.c, spec §3.2, §5.3–§5.5): first-run setup,
+ * vcpu_load / vcpu_put with the per-load PMU check, request servicing, the
+ * unsupported-CPU fail-entry, and the guest program's entry and exits.
+ */
+import { errno } from '../arch/errno.js';
+import { uapi } from '../arch/uapi.js';
+import { point, type Op } from '../sync/seam.js';
+import { GuestCpu, type GuestProgram } from './guest-cpu.js';
+import { shouldNotifyUser, updateState } from './pmu-irq.js';
+import { serviceRequests } from './requests.js';
+import { REQ, VCPU_FLAG, type KvmVcpu } from './vcpu-state.js';
+import { TIMER_PPIS } from './vgic.js';
+import { VM_FLAG } from './vm-state.js';
+
+export interface RunResult {
+  ret: number;
+  exitReason?: number;
+  failEntry?: { hardwareEntryFailureReason: bigint; cpu: number };
+}
+
+/** `kvm_timer_enable`: the arch timer claims its PPIs in the vGIC (first run). */
+function timerEnable(vcpu: KvmVcpu): number {
+  const vgic = vcpu.vm.vgic;
+  if (!vgic.created || vcpu.hasFlag(VCPU_FLAG.TIMER_ENABLED)) return 0;
+  for (const ppi of TIMER_PPIS) {
+    const pmuOwnsIt = vcpu.hasFlag(VCPU_FLAG.PMU_CREATED) && vcpu.irqNum === ppi;
+    const ret = vgic.setOwner(vcpu.id, ppi, pmuOwnsIt);
+    if (ret) return ret;
+  }
+  vcpu.setFlag(VCPU_FLAG.TIMER_ENABLED);
+  return 0;
+}
+
+/** `kvm_arm_pmu_v3_enable` (spec §3.2): PMU INIT is mandatory for running. */
+function pmuV3Enable(vcpu: KvmVcpu): number {
+  if (!vcpu.hasPmu()) return 0;
+  if (!vcpu.hasFlag(VCPU_FLAG.PMU_CREATED)) return -errno.EINVAL;
+  const vgic = vcpu.vm.vgic;
+  if (vgic.created) {
+    const irq = vcpu.irqNum;
+    const ppi = irq >= 16 && irq < 32;
+    if (!ppi && !vgic.validSpi(irq)) return -errno.EINVAL;
+  } else if (vcpu.irqInitialized()) {
+    return -errno.EINVAL;
+  }
+  return 0;
+}
+
+/**
+ * `kvm_arch_vcpu_run_pid_change`: once per vCPU, retried until it succeeds. The first
+ * success of any vCPU sets HAS_RAN_ONCE under config_lock, freezing the VM's PMU config.
+ */
+function* runPidChange(vcpu: KvmVcpu): Op<number> {
+  if (vcpu.hasFlag(VCPU_FLAG.RAN)) return 0;
+  const vm = vcpu.vm;
+  // INFERRED: a vGIC created but not initialised by userspace is initialised lazily here.
+  if (vm.vgic.created && !vm.vgic.initialized) vm.vgic.init();
+  let ret = timerEnable(vcpu);
+  if (ret) return ret;
+  ret = pmuV3Enable(vcpu);
+  if (ret) return ret;
+  yield vm.configLock.acquire;
+  vm.setFlag(VM_FLAG.HAS_RAN_ONCE);
+  yield vm.configLock.release;
+  vcpu.setFlag(VCPU_FLAG.RAN);
+  return 0;
+}
+
+/**
+ * `kvm_vcpu_load_pmu` (FIXED series, spec §5.5): a vCPU that moved to a CPU served by a
+ * different host PMU instance gets KVM_REQ_RELOAD_PMU, which re-creates the cycle counter.
+ */
+function* loadPmu(vcpu: KvmVcpu, cpu: number, lastCpu: number): Op<void> {
+  if (cpu === lastCpu || lastCpu === -1) return;
+  const list = vcpu.vm.host.list;
+  yield list.readLock();
+  const moved = list.firstCovering(cpu) !== list.firstCovering(lastCpu);
+  yield list.readUnlock();
+  if (moved) vcpu.makeRequest(REQ.RELOAD_PMU);
+}
+
+/** `kvm_arch_vcpu_load` (the PMU-relevant part). */
+export function* vcpuLoad(vcpu: KvmVcpu, cpu: number): Op<void> {
+  const lastCpu = vcpu.cpu;
+  vcpu.cpu = cpu;
+  vcpu.setFlag(VCPU_FLAG.LOADED);
+  if (vcpu.vm.fixedCountersOnly()) yield* loadPmu(vcpu, cpu, lastCpu);
+  yield point('vcpu_load: supported_cpus');
+  if (!vcpu.vm.supportsCpu(cpu)) vcpu.setFlag(VCPU_FLAG.ON_UNSUPPORTED_CPU);
+}
+
+/** `kvm_arch_vcpu_put`. */
+export function vcpuPut(vcpu: KvmVcpu): void {
+  vcpu.clearFlag(VCPU_FLAG.ON_UNSUPPORTED_CPU | VCPU_FLAG.LOADED);
+  if (vcpu.vm.profile.putClearsVcpuCpu) vcpu.cpu = -1;
+}
+
+/** One KVM_RUN on physical CPU `cpu`, running `guest` to completion. */
+export function* vcpuRun(vcpu: KvmVcpu, cpu: number, guest: GuestProgram | undefined): Op<RunResult> {
+  yield vcpu.mutex.acquire;
+  try {
+    if (!vcpu.hasFlag(VCPU_FLAG.INITIALIZED)) return { ret: -errno.ENOEXEC };
+    const ret = yield* runPidChange(vcpu);
+    if (ret) return { ret };
+    yield* vcpuLoad(vcpu, cpu);
+    try {
+      serviceRequests(vcpu);
+      if (shouldNotifyUser(vcpu, vcpu.vm.vgic.created)) {
+        vcpu.userIrqLevel = vcpu.irqLevel;
+        return { ret: -errno.EINTR, exitReason: uapi.KVM_EXIT_INTR };
+      }
+      if (vcpu.hasFlag(VCPU_FLAG.ON_UNSUPPORTED_CPU)) {
+        return {
+          ret: 0,
+          exitReason: uapi.KVM_EXIT_FAIL_ENTRY,
+          failEntry: { hardwareEntryFailureReason: uapi.KVM_EXIT_FAIL_ENTRY_CPU_UNSUPPORTED, cpu },
+        };
+      }
+      if (guest) guest(new GuestCpu(vcpu, cpu));
+      updateState(vcpu); // sync_hwstate after the exit
+      return { ret: 0 };
+    } finally {
+      vcpuPut(vcpu);
+    }
+  } finally {
+    yield vcpu.mutex.release;
+  }
+}

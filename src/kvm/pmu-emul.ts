@@ -1,0 +1,203 @@
+/**
+ * Counter emulation (spec §2.2, §4.2, §4.4–§4.7, §5.2, §5.4): counter values and widths,
+ * the perf events that back counters, reprogramming, KVM_REQ_RELOAD_PMU and PMCR writes.
+ * Mirrors arch/arm64/kvm/pmu-emul.c. Every function here is leaf work: it runs under the
+ * caller's vcpu->mutex (or as the running vCPU) and reads VM-wide config lock-free, as
+ * the kernel does (spec §5.1 "none" row).
+ */
+import { bit, CYCLE_IDX, EVENT, EVTYPER, PMCR, U32, U64 } from '../arch/pmu-bits.js';
+import { PMUVER } from '../arch/pmuver.js';
+import { EV, REG, REQ, type KvmVcpu } from './vcpu-state.js';
+
+/** `kvm_vcpu_read_pmcr`: stored PMCR with N = nr_pmu_counters (spec §4.0). */
+export function readPmcr(vcpu: KvmVcpu): bigint {
+  const stored = vcpu.reg(REG.PMCR) & ~(PMCR.N_MASK << PMCR.N_SHIFT);
+  return stored | (BigInt(vcpu.vm.nrPmuCounters) << PMCR.N_SHIFT);
+}
+
+/** `kvm_pmu_implemented_counter_mask`: bits [0, N) ∪ {31} (spec §4.0). */
+export function implementedMask(vcpu: KvmVcpu): bigint {
+  const n = Number((readPmcr(vcpu) >> PMCR.N_SHIFT) & PMCR.N_MASK);
+  return ((1n << BigInt(n)) - 1n) | bit(CYCLE_IDX);
+}
+
+/** `kvm_pmu_accessible_counter_mask`: = implemented without NV (no vEL2 in this model). */
+export const accessibleMask = implementedMask;
+
+/** Index validity for counter/type accessors: i < PMCR.N or i == 31 (spec §4.0). */
+export function counterIndexValid(vcpu: KvmVcpu, i: number): boolean {
+  return i === CYCLE_IDX || (i >= 0 && i < Number((readPmcr(vcpu) >> PMCR.N_SHIFT) & PMCR.N_MASK));
+}
+
+/** `kvm_pmc_is_64bit` (spec §4.4). */
+export function isLong(vcpu: KvmVcpu, i: number): boolean {
+  return i === CYCLE_IDX || vcpu.vm.countersAre64bit();
+}
+
+/** `kvm_pmc_has_64bit_overflow` (spec §4.4). */
+export function overflowsAt64(vcpu: KvmVcpu, i: number): boolean {
+  const pmcr = vcpu.reg(REG.PMCR);
+  return i === CYCLE_IDX ? (pmcr & PMCR.LC) !== 0n : (pmcr & PMCR.LP) !== 0n;
+}
+
+/** `kvm_pmu_counter_can_chain` (spec §4.4). */
+export function canChain(vcpu: KvmVcpu, i: number): boolean {
+  return (i & 1) === 0 && i + 1 < CYCLE_IDX && !overflowsAt64(vcpu, i);
+}
+
+/** `kvm_pmu_counter_is_enabled`: PMCNTENSET[i] && PMCR.E (spec §4.0, no hyp range). */
+export function pmcEnabled(vcpu: KvmVcpu, i: number): boolean {
+  return (vcpu.reg(REG.PMCR) & PMCR.E) !== 0n && (vcpu.reg(REG.PMCNTENSET) & bit(i)) !== 0n;
+}
+
+/** `kvm_pmu_get_pmc_value`: stored + live perf count, truncated unless 64-bit (spec §2.2). */
+export function counterValue(vcpu: KvmVcpu, i: number): bigint {
+  let v = vcpu.evcntr(i);
+  if (vcpu.hasEvent(i)) v = (v + vcpu.evCount[i]!) & U64;
+  return isLong(vcpu, i) ? v : v & U32;
+}
+
+/** `kvm_pmu_release_perf_event`: destroy the event, losing its count. */
+export function releasePerfEvent(vcpu: KvmVcpu, i: number): void {
+  vcpu.clearEvent(i);
+}
+
+/** `kvm_pmu_stop_counter`: fold the live count into the register, then release. */
+export function stopCounter(vcpu: KvmVcpu, i: number): void {
+  if (!vcpu.hasEvent(i)) return;
+  vcpu.setReg(REG.EVCNTR + i, counterValue(vcpu, i));
+  releasePerfEvent(vcpu, i);
+}
+
+/**
+ * The host PMU an event for this vCPU is created on: the VM's `arm_pmu`, or in
+ * FIXED_COUNTERS_ONLY mode the PMU covering `READ_ONCE(vcpu->cpu)` (spec §5.5), retried
+ * by the caller if the vCPU moved meanwhile. -1: none (the kernel WARNs and gives up).
+ */
+function eventPmuFor(vcpu: KvmVcpu): number {
+  const vm = vcpu.vm;
+  if (!vm.fixedCountersOnly()) return vm.armPmu;
+  return vm.host.list.firstCovering(vcpu.cpu);
+}
+
+/** `kvm_pmu_create_perf_event` (spec §5.2). */
+export function createPerfEvent(vcpu: KvmVcpu, i: number): void {
+  const vm = vcpu.vm;
+  const type = vcpu.evtyper(i);
+  stopCounter(vcpu, i);
+  const sel = i === CYCLE_IDX ? EVENT.CPU_CYCLES : Number(type & BigInt(vm.eventMask()));
+  if (sel === EVENT.SW_INCR || sel === EVENT.CHAIN) return;
+  if (vm.hasFilter() && !vm.filterAllows(sel)) return;
+  for (;;) {
+    const entry = eventPmuFor(vcpu);
+    if (entry < 0) return;
+    const pmu = vm.host.pmuOf(entry);
+    if (pmu.mapsEvents && !pmu.events.includes(sel)) return; // map_pmuv3_event < 0
+    const u = (type & EVTYPER.U) !== 0n;
+    const nsu = (type & EVTYPER.NSU) !== 0n;
+    const p = (type & EVTYPER.P) !== 0n;
+    const nsk = (type & EVTYPER.NSK) !== 0n;
+    let flags = 0;
+    if (pmcEnabled(vcpu, i)) flags |= EV.ENABLED;
+    if (u !== nsu) flags |= EV.EXCLUDE_USER;
+    if (p !== nsk) flags |= EV.EXCLUDE_KERNEL;
+    if (isLong(vcpu, i)) flags |= EV.LONG;
+    vcpu.setEvent(i, entry, sel, flags);
+    // FIXED mode: retry if vcpu->cpu moved to a CPU this PMU does not cover (spec §5.5).
+    if (!vm.fixedCountersOnly() || vm.host.list.covers(entry, vcpu.cpu)) return;
+  }
+}
+
+/** The event exists but is bound to a PMU that cannot count on the vCPU's current CPU. */
+function eventOnForeignPmu(vcpu: KvmVcpu, i: number): boolean {
+  return vcpu.hasEvent(i) && !vcpu.vm.host.list.covers(vcpu.eventPmu(i), vcpu.cpu);
+}
+
+/**
+ * `kvm_pmu_reprogram_counter_mask` for the bits in `mask`: an enabled counter gets its
+ * event created (if missing) or enabled; a disabled one has its event disabled. In
+ * FIXED mode an event on a PMU that does not cover the current CPU is re-created (the
+ * value is kept: creation folds the old event first), spec §5.5.
+ */
+export function reprogram(vcpu: KvmVcpu, mask: bigint): void {
+  if (!vcpu.hasPmu() || mask === 0n) return;
+  const fixed = vcpu.vm.fixedCountersOnly();
+  for (let i = 0; i < 32; i++) {
+    if ((mask & bit(i)) === 0n) continue;
+    if (pmcEnabled(vcpu, i)) {
+      if (!vcpu.hasEvent(i) || (fixed && eventOnForeignPmu(vcpu, i))) createPerfEvent(vcpu, i);
+      else vcpu.setEventEnabled(i, true);
+    } else if (vcpu.hasEvent(i)) {
+      vcpu.setEventEnabled(i, false);
+    }
+  }
+}
+
+/** `kvm_vcpu_reload_pmu`, the KVM_REQ_RELOAD_PMU handler (spec §5.4). */
+export function reloadPmu(vcpu: KvmVcpu): void {
+  const mask = implementedMask(vcpu);
+  vcpu.setReg(REG.PMOVSSET, vcpu.reg(REG.PMOVSSET) & mask);
+  vcpu.setReg(REG.PMINTENSET, vcpu.reg(REG.PMINTENSET) & mask);
+  vcpu.setReg(REG.PMCNTENSET, vcpu.reg(REG.PMCNTENSET) & mask);
+  reprogram(vcpu, mask);
+}
+
+/** `kvm_pmu_set_pmc_value` (spec §4.5): release (count lost), store, re-create. */
+export function setPmcValue(vcpu: KvmVcpu, i: number, v: bigint, force: boolean): void {
+  releasePerfEvent(vcpu, i);
+  let value = v & U64;
+  if (vcpu.isAarch32() && i !== CYCLE_IDX && !force) {
+    const upper = vcpu.evcntr(i) & (U32 << 32n);
+    // §4.5 anomaly: the kernel overwrites `val` with the old upper half before OR-ing
+    // in the low half of that same variable, so the written low 32 bits are lost.
+    value = vcpu.vm.profile.aarch32CounterWriteAnomaly ? upper : upper | (value & U32);
+  }
+  vcpu.setReg(REG.EVCNTR + i, value);
+  createPerfEvent(vcpu, i);
+}
+
+/** `kvm_pmu_set_counter_value`: the guest's non-forced write. */
+export function setCounterValue(vcpu: KvmVcpu, i: number, v: bigint): void {
+  setPmcValue(vcpu, i, v, false);
+}
+
+/** `kvm_pmu_set_counter_event_type` (spec §4.7). */
+export function setEventType(vcpu: KvmVcpu, i: number, v: bigint): void {
+  vcpu.setReg(REG.EVTYPER + i, v & vcpu.vm.evtyperMask());
+  createPerfEvent(vcpu, i);
+}
+
+/**
+ * `kvm_pmu_counter_increment` (spec §4.6): SW_INCR / CHAIN increments on the stored value
+ * only (such counters never have perf events).
+ */
+export function increment(vcpu: KvmVcpu, mask: bigint, event: number): void {
+  if ((vcpu.reg(REG.PMCR) & PMCR.E) === 0n) return;
+  const m = mask & vcpu.reg(REG.PMCNTENSET);
+  const evmask = BigInt(vcpu.vm.eventMask());
+  for (let i = 0; i < CYCLE_IDX; i++) {
+    if ((m & bit(i)) === 0n) continue;
+    if (Number(vcpu.evtyper(i) & evmask) !== event) continue;
+    let v = (vcpu.evcntr(i) + 1n) & U64;
+    if (!isLong(vcpu, i)) v &= U32;
+    vcpu.setReg(REG.EVCNTR + i, v);
+    const wrapped = overflowsAt64(vcpu, i) ? v === 0n : (v & U32) === 0n;
+    if (!wrapped) continue;
+    vcpu.setReg(REG.PMOVSSET, vcpu.reg(REG.PMOVSSET) | bit(i));
+    if (canChain(vcpu, i)) increment(vcpu, bit(i + 1), EVENT.CHAIN);
+  }
+}
+
+/** `kvm_pmu_handle_pmcr`, the guest's PMCR_EL0 write (spec §4.2). `v` is the merged value. */
+export function handlePmcr(vcpu: KvmVcpu, v: bigint): void {
+  let val = v;
+  if (vcpu.vm.pmuver < PMUVER.V3P5 || vcpu.vm.pmuver === PMUVER.IMP_DEF) val &= ~PMCR.LP;
+  const old = vcpu.reg(REG.PMCR);
+  if (((old ^ val) & PMCR.E) !== 0n) vcpu.makeRequest(REQ.RELOAD_PMU);
+  vcpu.setReg(REG.PMCR, val & ~(PMCR.C | PMCR.P) & ~(PMCR.N_MASK << PMCR.N_SHIFT));
+  if ((val & PMCR.C) !== 0n) setCounterValue(vcpu, CYCLE_IDX, 0n);
+  if ((val & PMCR.P) !== 0n) {
+    const mask = accessibleMask(vcpu) & ~bit(CYCLE_IDX);
+    for (let i = 0; i < CYCLE_IDX; i++) if ((mask & bit(i)) !== 0n) setPmcValue(vcpu, i, 0n, true);
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Kernel behaviour variants (spec §9, DESIGN principle 4). A profile is a named set of
+ * switches; every ambiguity the spec marks NOTE/UNVERIFIED/INFERRED is one switch, so a
+ * user can flip it without editing code: `createHost(p, { profile: 'mainline', switches })`.
+ */
+import { unknownName, VpmuLabError } from '../host/errors.js';
+
+export interface ProfileSwitches {
+  /** Attribute id 5: 'none' (mainline: unknown attr → ENXIO) or FIXED_COUNTERS_ONLY (spec §3.6, §9 f). */
+  readonly attr5: 'none' | 'fixed-counters-only';
+  /** §9 a / §8 item 13: SET_NR_COUNTERS after any vCPU ran — mainline allows it, the fixed series returns EBUSY. */
+  readonly nrCountersFrozenAfterRun: boolean;
+  /** §9 b / §5.3: overflow status also requires PMCNTENSET (older kernels) — mainline does not. */
+  readonly overflowNeedsCntEn: boolean;
+  /** §9 c / §4.5: an AArch32 guest write to an event counter loses its low half (observed in source). */
+  readonly aarch32CounterWriteAnomaly: boolean;
+  /** §9 d / §8 item 10: reset leaves pre-reset perf events (and their counts) alive — mainline yes, v10+ recreate. */
+  readonly resetKeepsStaleEvents: boolean;
+  /** §9 e / §3.3 step 5: FILTER and FIXED_COUNTERS_ONLY are mutually exclusive (v8 yes, reviewer wants no). */
+  readonly fixedExcludesFilter: boolean;
+  /** §5.5 / §8 item 17: kvm_arch_vcpu_put sets vcpu->cpu = -1 (mainline); the FIXED series keeps it. */
+  readonly putClearsVcpuCpu: boolean;
+  /** §1.2 v8: vPMU offered only if the PMUs cover every possible CPU (mainline: list non-empty). */
+  readonly guestPmuNeedsFullCoverage: boolean;
+  /** §1.2: how `arm_pmus` readers are protected — mainline mutex, FIXED series RCU. */
+  readonly pmuListDesign: 'mutex' | 'rcu';
+}
+
+export interface Profile extends ProfileSwitches {
+  readonly name: string;
+  readonly description: string;
+}
+
+const mainline: Profile = Object.freeze({
+  name: 'mainline',
+  description: 'Linux mainline (v6.16 – v7.1): SET_PMU, SET_NR_COUNTERS, arm_pmus_lock mutex',
+  attr5: 'none',
+  nrCountersFrozenAfterRun: false,
+  overflowNeedsCntEn: false,
+  aarch32CounterWriteAnomaly: true,
+  resetKeepsStaleEvents: true,
+  fixedExcludesFilter: true,
+  putClearsVcpuCpu: true,
+  guestPmuNeedsFullCoverage: false,
+  pmuListDesign: 'mutex',
+});
+
+const fixedCountersOnly: Profile = Object.freeze({
+  ...mainline,
+  name: 'fixed-counters-only',
+  description:
+    '"Use multiple host PMUs" v8 (2026-07): attr 5 FIXED_COUNTERS_ONLY, RCU arm_pmus, per-load reload check, frozen counter count',
+  attr5: 'fixed-counters-only',
+  nrCountersFrozenAfterRun: true,
+  putClearsVcpuCpu: false,
+  guestPmuNeedsFullCoverage: true,
+  pmuListDesign: 'rcu',
+});
+
+export const profiles: Readonly<Record<string, Profile>> = Object.freeze({
+  mainline,
+  'fixed-counters-only': fixedCountersOnly,
+});
+
+export const profileNames: readonly string[] = Object.freeze(Object.keys(profiles));
+export const switchNames: readonly (keyof ProfileSwitches)[] = Object.freeze(
+  Object.keys(mainline).filter((k) => k !== 'name' && k !== 'description') as (keyof ProfileSwitches)[],
+);
+
+/** Resolves a profile name plus optional switch overrides; throws listing valid names. */
+export function resolveProfile(name: string = 'mainline', switches: Partial<ProfileSwitches> = {}): Profile {
+  const base = profiles[name];
+  if (!base) throw unknownName('profile', name, profileNames);
+  for (const [k, v] of Object.entries(switches)) {
+    if (!switchNames.includes(k as keyof ProfileSwitches)) throw unknownName('profile switch', k, switchNames);
+    const expected = typeof base[k as keyof ProfileSwitches];
+    if (typeof v !== expected) {
+      throw new VpmuLabError(`profile switch ${k}: expected a ${expected}, got ${JSON.stringify(v)}`);
+    }
+    if (k === 'attr5' && v !== 'none' && v !== 'fixed-counters-only') {
+      throw unknownName('attr5 value', v, ['none', 'fixed-counters-only']);
+    }
+    if (k === 'pmuListDesign' && v !== 'mutex' && v !== 'rcu') throw unknownName('pmuListDesign', v, ['mutex', 'rcu']);
+  }
+  return Object.freeze({ ...base, ...switches });
+}

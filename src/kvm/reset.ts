@@ -1,0 +1,30 @@
+/**
+ * vCPU reset of the PMU registers (`kvm_reset_sys_regs`, spec §4.0 reset values), run by
+ * every KVM_ARM_VCPU_INIT. PMCR_EL0.N is not stored, so it survives (spec §8 item 11);
+ * `pmu.created` and `irq_num` are not touched.
+ */
+import { PMCR, RESET_UNKNOWN, U32 } from '../arch/pmu-bits.js';
+import { implementedMask, releasePerfEvent } from './pmu-emul.js';
+import { REG, REQ, type KvmVcpu } from './vcpu-state.js';
+
+export function resetPmuRegs(vcpu: KvmVcpu): void {
+  const vm = vcpu.vm;
+  const implemented = implementedMask(vcpu);
+  vcpu.setReg(REG.PMCR, vm.host.topology.aarch32El0 ? 0n : PMCR.LC);
+  vcpu.setReg(REG.PMSELR, RESET_UNKNOWN & 0x1fn);
+  vcpu.setReg(REG.PMCNTENSET, RESET_UNKNOWN & implemented);
+  vcpu.setReg(REG.PMINTENSET, RESET_UNKNOWN & implemented);
+  vcpu.setReg(REG.PMOVSSET, RESET_UNKNOWN & implemented);
+  vcpu.setReg(REG.PMUSERENR, 0n);
+  const typeMask = vm.evtyperMask();
+  for (let i = 0; i < 31; i++) {
+    vcpu.setReg(REG.EVCNTR + i, RESET_UNKNOWN & U32);
+    vcpu.setReg(REG.EVTYPER + i, RESET_UNKNOWN & typeMask);
+  }
+  vcpu.setReg(REG.EVCNTR + 31, RESET_UNKNOWN);
+  vcpu.setReg(REG.EVTYPER + 31, 0n);
+  // Mainline only asks for a reload, which enables existing events without re-creating
+  // them, so a pre-reset event keeps its count on top of the reset value (§8 item 10).
+  if (!vm.profile.resetKeepsStaleEvents) for (let i = 0; i < 32; i++) releasePerfEvent(vcpu, i);
+  if (vcpu.hasPmu()) vcpu.makeRequest(REQ.RELOAD_PMU);
+}

@@ -1,0 +1,194 @@
+/**
+ * Guest accesses to the PMU system registers (spec §4.0–§4.1, arch/arm64/kvm/sys_regs.c
+ * access_pm*). Every access traps with the emulated PMU. A check that fails injects UNDEF
+ * (`GuestUndefined`) before any side effect.
+ */
+import { EVENT, PMCR, PMUSERENR } from '../arch/pmu-bits.js';
+import type { RegDesc } from '../arch/registers.js';
+import { GuestUndefined } from './guest-undefined.js';
+import { pmceid } from './pmceid.js';
+import {
+  accessibleMask,
+  counterIndexValid,
+  counterValue,
+  handlePmcr,
+  increment,
+  readPmcr,
+  reprogram,
+  setCounterValue,
+  setEventType,
+} from './pmu-emul.js';
+import { REG, type KvmVcpu } from './vcpu-state.js';
+
+const { EN, SW, CR, ER } = PMUSERENR;
+
+/** The EL0 permission helper `check(flags)`: privileged, or PMUSERENR & flags (spec §4.0). */
+function check(vcpu: KvmVcpu, d: RegDesc, el: 0 | 1, write: boolean, flags: bigint, what: string): void {
+  if (el === 1 || (vcpu.reg(REG.PMUSERENR) & flags) !== 0n) return;
+  throw new GuestUndefined(d.name, el, write, `EL0 access disabled (PMUSERENR.${what} clear)`);
+}
+
+function checkIndex(vcpu: KvmVcpu, d: RegDesc, el: 0 | 1, write: boolean, i: number): void {
+  if (!counterIndexValid(vcpu, i)) {
+    throw new GuestUndefined(d.name, el, write, `counter ${i} not implemented (PMCR_EL0.N = ${vcpu.vm.nrPmuCounters})`);
+  }
+}
+
+function hidden(vcpu: KvmVcpu, d: RegDesc, el: 0 | 1, write: boolean): void {
+  if (!vcpu.hasPmu()) throw new GuestUndefined(d.name, el, write, 'the vCPU has no PMU (register hidden)');
+}
+
+function selected(vcpu: KvmVcpu): number {
+  return Number(vcpu.reg(REG.PMSELR) & 0x1fn);
+}
+
+export function guestRead(vcpu: KvmVcpu, d: RegDesc, el: 0 | 1): bigint {
+  hidden(vcpu, d, el, false);
+  switch (d.kind) {
+    case 'PMCR':
+      check(vcpu, d, el, false, EN, 'EN');
+      return readPmcr(vcpu) & ~(PMCR.P | PMCR.C);
+    case 'PMCNTENSET':
+    case 'PMCNTENCLR':
+      check(vcpu, d, el, false, EN, 'EN');
+      return vcpu.reg(REG.PMCNTENSET);
+    case 'PMINTENSET':
+    case 'PMINTENCLR':
+      check(vcpu, d, el, false, 0n, 'none: EL1 register');
+      return vcpu.reg(REG.PMINTENSET);
+    case 'PMOVSSET':
+    case 'PMOVSCLR':
+      check(vcpu, d, el, false, EN, 'EN');
+      return vcpu.reg(REG.PMOVSSET);
+    case 'PMSWINC':
+      throw new GuestUndefined(d.name, el, false, 'read from a write-only register');
+    case 'PMSELR':
+      check(vcpu, d, el, false, ER | EN, 'ER/EN');
+      return vcpu.reg(REG.PMSELR) & 0x1fn;
+    case 'PMCEID0':
+    case 'PMCEID1':
+      check(vcpu, d, el, false, EN, 'EN');
+      return pmceid(vcpu, d.kind === 'PMCEID0' ? 0 : 1);
+    case 'PMCCNTR':
+      check(vcpu, d, el, false, CR | EN, 'CR/EN');
+      return counterValue(vcpu, 31);
+    case 'PMXEVTYPER': {
+      check(vcpu, d, el, false, EN, 'EN');
+      const i = selected(vcpu);
+      checkIndex(vcpu, d, el, false, i);
+      return vcpu.evtyper(i);
+    }
+    case 'PMXEVCNTR': {
+      check(vcpu, d, el, false, ER | EN, 'ER/EN');
+      const i = selected(vcpu);
+      checkIndex(vcpu, d, el, false, i);
+      return counterValue(vcpu, i);
+    }
+    case 'PMUSERENR':
+      return vcpu.reg(REG.PMUSERENR) & PMUSERENR.MASK;
+    case 'PMEVCNTR':
+      check(vcpu, d, el, false, ER | EN, 'ER/EN');
+      checkIndex(vcpu, d, el, false, d.index);
+      return counterValue(vcpu, d.index);
+    case 'PMEVTYPER':
+    case 'PMCCFILTR':
+      check(vcpu, d, el, false, EN, 'EN');
+      checkIndex(vcpu, d, el, false, d.index);
+      return vcpu.evtyper(d.index);
+    case 'PMMIR':
+      check(vcpu, d, el, false, 0n, 'none: EL1 register');
+      return 0n; // RAZ
+    case 'MDCR_EL2':
+      throw new GuestUndefined(d.name, el, false, 'the VM has no EL2 (nested virtualisation not modelled)');
+  }
+}
+
+export function guestWrite(vcpu: KvmVcpu, d: RegDesc, v: bigint, el: 0 | 1): void {
+  hidden(vcpu, d, el, true);
+  switch (d.kind) {
+    case 'PMCR': {
+      check(vcpu, d, el, true, EN, 'EN');
+      let val = (readPmcr(vcpu) & ~PMCR.WRITABLE) | (v & PMCR.WRITABLE);
+      if (!vcpu.vm.host.topology.aarch32El0) val |= PMCR.LC;
+      handlePmcr(vcpu, val);
+      return;
+    }
+    case 'PMCNTENSET':
+    case 'PMCNTENCLR': {
+      check(vcpu, d, el, true, EN, 'EN');
+      const val = v & accessibleMask(vcpu);
+      const cur = vcpu.reg(REG.PMCNTENSET);
+      vcpu.setReg(REG.PMCNTENSET, d.kind === 'PMCNTENSET' ? cur | val : cur & ~val);
+      reprogram(vcpu, val);
+      return;
+    }
+    case 'PMINTENSET':
+    case 'PMINTENCLR': {
+      check(vcpu, d, el, true, 0n, 'none: EL1 register');
+      const val = v & accessibleMask(vcpu);
+      const cur = vcpu.reg(REG.PMINTENSET);
+      vcpu.setReg(REG.PMINTENSET, d.kind === 'PMINTENSET' ? cur | val : cur & ~val);
+      return;
+    }
+    case 'PMOVSSET':
+    case 'PMOVSCLR': {
+      check(vcpu, d, el, true, EN, 'EN');
+      const val = v & accessibleMask(vcpu);
+      const cur = vcpu.reg(REG.PMOVSSET);
+      vcpu.setReg(REG.PMOVSSET, d.kind === 'PMOVSSET' ? cur | val : cur & ~val);
+      return;
+    }
+    case 'PMSWINC':
+      check(vcpu, d, el, true, SW | EN, 'SW/EN');
+      increment(vcpu, v & accessibleMask(vcpu), EVENT.SW_INCR);
+      return;
+    case 'PMSELR':
+      check(vcpu, d, el, true, ER | EN, 'ER/EN');
+      vcpu.setReg(REG.PMSELR, v); // the full 64-bit value, unmasked (spec §4.1)
+      return;
+    case 'PMCEID0':
+    case 'PMCEID1':
+      throw new GuestUndefined(d.name, el, true, 'write to a read-only register');
+    case 'PMCCNTR':
+      check(vcpu, d, el, true, CR | EN, 'CR/EN');
+      check(vcpu, d, el, true, EN, 'EN');
+      setCounterValue(vcpu, 31, v);
+      return;
+    case 'PMXEVTYPER': {
+      check(vcpu, d, el, true, EN, 'EN');
+      const i = selected(vcpu);
+      checkIndex(vcpu, d, el, true, i);
+      setEventType(vcpu, i, v);
+      return;
+    }
+    case 'PMXEVCNTR': {
+      check(vcpu, d, el, true, ER | EN, 'ER/EN');
+      const i = selected(vcpu);
+      checkIndex(vcpu, d, el, true, i);
+      check(vcpu, d, el, true, EN, 'EN');
+      setCounterValue(vcpu, i, v);
+      return;
+    }
+    case 'PMUSERENR':
+      if (el === 0) throw new GuestUndefined(d.name, el, true, 'writable only from a privileged EL');
+      vcpu.setReg(REG.PMUSERENR, v & PMUSERENR.MASK);
+      return;
+    case 'PMEVCNTR':
+      check(vcpu, d, el, true, ER | EN, 'ER/EN');
+      checkIndex(vcpu, d, el, true, d.index);
+      check(vcpu, d, el, true, EN, 'EN');
+      setCounterValue(vcpu, d.index, v);
+      return;
+    case 'PMEVTYPER':
+    case 'PMCCFILTR':
+      check(vcpu, d, el, true, EN, 'EN');
+      checkIndex(vcpu, d, el, true, d.index);
+      setEventType(vcpu, d.index, v);
+      return;
+    case 'PMMIR':
+      check(vcpu, d, el, true, 0n, 'none: EL1 register');
+      return; // WI
+    case 'MDCR_EL2':
+      throw new GuestUndefined(d.name, el, true, 'the VM has no EL2 (nested virtualisation not modelled)');
+  }
+}

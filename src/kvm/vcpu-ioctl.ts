@@ -1,0 +1,118 @@
+/**
+ * vCPU ioctls other than KVM_RUN: KVM_ARM_VCPU_INIT (arm.c), the device-attribute entry
+ * points and ONE_REG (guest.c). Every vCPU ioctl holds `vcpu->mutex` for its duration
+ * (generic KVM); SET_DEVICE_ATTR and INIT also take `config_lock` inside it (spec §5.1).
+ */
+import { errno } from '../arch/errno.js';
+import type { RegDesc } from '../arch/registers.js';
+import { uapi } from '../arch/uapi.js';
+import type { Op } from '../sync/seam.js';
+import { getOneReg, setOneReg, type OneRegResult } from './one-reg.js';
+import { armSetPmu, pmuV3GetAttr, pmuV3HasAttr, pmuV3SetAttr, type AttrValue, type GetAttrResult } from './pmu-attr.js';
+import { resetPmuRegs } from './reset.js';
+import { VCPU_FLAG, type KvmVcpu } from './vcpu-state.js';
+import { FEATURE, VM_FLAG } from './vm-state.js';
+
+/** Runs `body` with vcpu->mutex held, as kvm_vcpu_ioctl() does. */
+function* withVcpuMutex<T>(vcpu: KvmVcpu, body: Op<T>): Op<T> {
+  yield vcpu.mutex.acquire;
+  try {
+    return yield* body;
+  } finally {
+    yield vcpu.mutex.release;
+  }
+}
+
+/** `kvm_arm_set_default_pmu` (spec §1.3): the PMU of the CPU the caller runs on now. */
+function* setDefaultPmu(vcpu: KvmVcpu, fromCpu: number): Op<number> {
+  const entry = yield* vcpu.vm.host.list.probe(fromCpu);
+  if (entry < 0) return -errno.ENODEV;
+  armSetPmu(vcpu.vm, entry);
+  return 0;
+}
+
+/** `__kvm_vcpu_set_target`: the first INIT of a vCPU, under config_lock. */
+function* setTarget(vcpu: KvmVcpu, features: number, fromCpu: number): Op<number> {
+  const vm = vcpu.vm;
+  yield vm.configLock.acquire;
+  try {
+    if (vm.hasFlag(VM_FLAG.VCPU_FEATURES_CONFIGURED) && vm.features !== features) return -errno.EINVAL;
+    // Copied before kvm_setup_vcpu can fail, and not restored if it does (spec §8 item 27).
+    vm.features = features;
+    if (vcpu.hasPmu() && vm.armPmu < 0) {
+      const ret = yield* setDefaultPmu(vcpu, fromCpu);
+      if (ret) return ret;
+    }
+    resetPmuRegs(vcpu);
+    vm.setFlag(VM_FLAG.VCPU_FEATURES_CONFIGURED);
+    vcpu.setFlag(VCPU_FLAG.INITIALIZED);
+    return 0;
+  } finally {
+    yield vm.configLock.release;
+  }
+}
+
+/** `kvm_arch_vcpu_ioctl_vcpu_init` (spec §4.0): first INIT, or a reset on a repeat. */
+export function vcpuInit(vcpu: KvmVcpu, features: number, fromCpu: number): Op<number> {
+  return withVcpuMutex(
+    vcpu,
+    (function* () {
+      const host = vcpu.vm.host;
+      if ((features & FEATURE.PMU_V3) !== 0 && !(yield* host.supportsGuestPmuv3())) return -errno.EINVAL;
+      if ((features & FEATURE.EL1_32BIT) !== 0 && !host.topology.aarch32El0) return -errno.EINVAL;
+      if (!vcpu.hasFlag(VCPU_FLAG.INITIALIZED)) return yield* setTarget(vcpu, features, fromCpu);
+      if (vcpu.vm.features !== features) return -errno.EINVAL;
+      resetPmuRegs(vcpu);
+      return 0;
+    })(),
+  );
+}
+
+/** KVM_SET_DEVICE_ATTR on a vCPU fd (guest.c): config_lock around the whole PMU call. */
+export function setDeviceAttr(vcpu: KvmVcpu, group: number, attr: number, value: AttrValue): Op<number> {
+  return withVcpuMutex(
+    vcpu,
+    (function* () {
+      if (group !== uapi.KVM_ARM_VCPU_PMU_V3_CTRL) return -errno.ENXIO;
+      yield vcpu.vm.configLock.acquire;
+      try {
+        return yield* pmuV3SetAttr(vcpu, attr, value);
+      } finally {
+        yield vcpu.vm.configLock.release;
+      }
+    })(),
+  );
+}
+
+/** KVM_GET_DEVICE_ATTR: no KVM lock besides vcpu->mutex. */
+export function getDeviceAttr(vcpu: KvmVcpu, group: number, attr: number): Op<GetAttrResult> {
+  return withVcpuMutex(
+    vcpu,
+    (function* () {
+      return group === uapi.KVM_ARM_VCPU_PMU_V3_CTRL ? pmuV3GetAttr(vcpu, attr) : { ret: -errno.ENXIO };
+    })(),
+  );
+}
+
+/** KVM_HAS_DEVICE_ATTR: no KVM lock besides vcpu->mutex. */
+export function hasDeviceAttr(vcpu: KvmVcpu, group: number, attr: number): Op<number> {
+  return withVcpuMutex(
+    vcpu,
+    (function* () {
+      return group === uapi.KVM_ARM_VCPU_PMU_V3_CTRL ? pmuV3HasAttr(vcpu, attr) : -errno.ENXIO;
+    })(),
+  );
+}
+
+export function getOneRegIoctl(vcpu: KvmVcpu, reg: RegDesc): Op<OneRegResult> {
+  return withVcpuMutex(
+    vcpu,
+    (function* () {
+      return getOneReg(vcpu, reg);
+    })(),
+  );
+}
+
+export function setOneRegIoctl(vcpu: KvmVcpu, reg: RegDesc, value: bigint): Op<number> {
+  return withVcpuMutex(vcpu, setOneReg(vcpu, reg, value));
+}

@@ -1,0 +1,184 @@
+/**
+ * Per-vCPU state (spec §2.2) in a shared-memory region: the PMU register file, the 32
+ * `kvm_pmc` slots with their backing perf events, and the run-loop fields
+ * (vcpu->cpu, flags, request bits, vcpu->mutex).
+ */
+import { LayoutBuilder, type Region } from '../mem/region.js';
+import { LockRef } from '../sync/lock.js';
+import { FEATURE, type KvmVm } from './vm-state.js';
+
+/** Indices into the 64-bit register file. Counter/type n lives at EVCNTR+n / EVTYPER+n (31 = cycle). */
+export const REG = Object.freeze({
+  PMCR: 0,
+  PMSELR: 1,
+  PMCNTENSET: 2,
+  PMINTENSET: 3,
+  PMOVSSET: 4,
+  PMUSERENR: 5,
+  EVCNTR: 8,
+  EVTYPER: 8 + 32,
+});
+const NR_REGS = REG.EVTYPER + 32;
+
+/** Perf-event flag bits (what `create_perf_event` put into the perf attr, spec §5.2). */
+export const EV = Object.freeze({ ENABLED: 1, EXCLUDE_USER: 2, EXCLUDE_KERNEL: 4, LONG: 8 });
+
+/** Request bits (`kvm_make_request`), spec §5.4. */
+export const REQ = Object.freeze({ RELOAD_PMU: 1 << 0, IRQ_PENDING: 1 << 1 });
+
+/** vCPU flags. */
+export const VCPU_FLAG = Object.freeze({
+  ON_UNSUPPORTED_CPU: 1 << 0,
+  INITIALIZED: 1 << 1, // VCPU_INITIALIZED: KVM_ARM_VCPU_INIT succeeded
+  PMU_CREATED: 1 << 2, // vcpu->arch.pmu.created
+  RAN: 1 << 3, // kvm_arch_vcpu_run_pid_change done
+  LOADED: 1 << 4,
+  TIMER_ENABLED: 1 << 5, // the arch timer claimed its PPIs (first run)
+});
+
+const L = new LayoutBuilder();
+const REGS = L.u64(NR_REGS);
+const EV_COUNT = L.u64(32); // perf_event_current_count of each backing event
+const EV_PMU = L.i32(32); // arm_pmus entry of the event, -1 = no event
+const EV_FLAGS = L.i32(32);
+const EV_SEL = L.i32(32);
+const FLAGS = L.i32();
+const IRQ_NUM = L.i32();
+const IRQ_LEVEL = L.i32();
+const USER_IRQ_LEVEL = L.i32(); // what userspace last saw (no in-kernel irqchip)
+const CPU = L.i32(); // vcpu->cpu, -1 = not loaded
+const REQUESTS = L.i32();
+const MUTEX = L.i32();
+export const vcpuLayout = L.build();
+
+export class KvmVcpu {
+  readonly mutex: LockRef;
+  readonly regs: BigUint64Array;
+  readonly evCount: BigUint64Array;
+  readonly i32: Int32Array;
+
+  constructor(
+    readonly vm: KvmVm,
+    readonly id: number,
+    readonly region: Region,
+  ) {
+    this.regs = region.u64.subarray(REGS, REGS + NR_REGS);
+    this.evCount = region.u64.subarray(EV_COUNT, EV_COUNT + 32);
+    this.i32 = region.i32;
+    this.mutex = new LockRef('vcpu->mutex', `vcpu${id}->mutex`, this.i32, MUTEX, id);
+    this.i32[CPU] = -1;
+    this.i32.fill(-1, EV_PMU, EV_PMU + 32);
+  }
+
+  get name(): string {
+    return `vm${this.vm.id}/vcpu${this.id}`;
+  }
+
+  // --- feature bits and flags ---
+  /**
+   * `kvm_vcpu_has_pmu`: vCPU features are VM-wide (`kvm->arch.vcpu_features`), so a vCPU
+   * that has not done KVM_ARM_VCPU_INIT yet already "has" the PMU once another vCPU has —
+   * the door §8 item 13 goes through.
+   */
+  hasPmu(): boolean {
+    return (this.vm.features & FEATURE.PMU_V3) !== 0;
+  }
+  isAarch32(): boolean {
+    return (this.vm.features & FEATURE.EL1_32BIT) !== 0;
+  }
+  hasFlag(f: number): boolean {
+    return (Atomics.load(this.i32, FLAGS) & f) !== 0;
+  }
+  setFlag(f: number): void {
+    Atomics.or(this.i32, FLAGS, f);
+  }
+  clearFlag(f: number): void {
+    Atomics.and(this.i32, FLAGS, ~f);
+  }
+
+  // --- IRQ ---
+  get irqNum(): number {
+    return this.i32[IRQ_NUM]!;
+  }
+  set irqNum(n: number) {
+    this.i32[IRQ_NUM] = n;
+  }
+  /** `kvm_arm_pmu_irq_initialized`: irq_num >= VGIC_NR_SGIS (spec §2.2). */
+  irqInitialized(): boolean {
+    return this.i32[IRQ_NUM]! >= 16;
+  }
+  get irqLevel(): number {
+    return this.i32[IRQ_LEVEL]!;
+  }
+  set irqLevel(l: number) {
+    this.i32[IRQ_LEVEL] = l;
+  }
+  get userIrqLevel(): number {
+    return this.i32[USER_IRQ_LEVEL]!;
+  }
+  set userIrqLevel(l: number) {
+    this.i32[USER_IRQ_LEVEL] = l;
+  }
+
+  // --- run loop ---
+  get cpu(): number {
+    return Atomics.load(this.i32, CPU);
+  }
+  set cpu(c: number) {
+    Atomics.store(this.i32, CPU, c);
+  }
+  makeRequest(req: number): void {
+    Atomics.or(this.i32, REQUESTS, req);
+  }
+  /** `kvm_check_request`: test and clear. */
+  checkRequest(req: number): boolean {
+    return (Atomics.and(this.i32, REQUESTS, ~req) & req) !== 0;
+  }
+  pendingRequests(): number {
+    return Atomics.load(this.i32, REQUESTS);
+  }
+
+  // --- perf events of the 32 kvm_pmc slots ---
+  eventPmu(i: number): number {
+    return this.i32[EV_PMU + i]!;
+  }
+  hasEvent(i: number): boolean {
+    return this.i32[EV_PMU + i]! >= 0;
+  }
+  eventFlags(i: number): number {
+    return this.i32[EV_FLAGS + i]!;
+  }
+  eventSel(i: number): number {
+    return this.i32[EV_SEL + i]!;
+  }
+  setEvent(i: number, pmu: number, sel: number, flags: number): void {
+    this.i32[EV_PMU + i] = pmu;
+    this.i32[EV_SEL + i] = sel;
+    this.i32[EV_FLAGS + i] = flags;
+    this.evCount[i] = 0n;
+  }
+  setEventEnabled(i: number, on: boolean): void {
+    const f = this.i32[EV_FLAGS + i]!;
+    this.i32[EV_FLAGS + i] = on ? f | EV.ENABLED : f & ~EV.ENABLED;
+  }
+  clearEvent(i: number): void {
+    this.i32[EV_PMU + i] = -1;
+    this.i32[EV_FLAGS + i] = 0;
+    this.i32[EV_SEL + i] = 0;
+    this.evCount[i] = 0n;
+  }
+
+  // --- register file helpers ---
+  reg(r: number): bigint {
+    return this.regs[r]!;
+  }
+  setReg(r: number, v: bigint): void {
+    this.regs[r] = v;
+  }
+  evcntr(i: number): bigint {
+    return this.regs[REG.EVCNTR + i]!;
+  }
+  evtyper(i: number): bigint {
+    return this.regs[REG.EVTYPER + i]!;
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * The direct driver: runs one model operation to completion on the calling thread,
+ * performing each sync step as it is yielded. Used behind the public API.
+ */
+import type { Op } from './seam.js';
+import { Task } from './task.js';
+
+/** Thrown when a direct operation must wait for a lock another (suspended) operation holds. */
+export class DeadlockError extends Error {
+  override name = 'DeadlockError';
+}
+
+export function runDirect<T>(op: Op<T>, name: string): T {
+  const task = new Task(name);
+  try {
+    for (let step = op.next(); ; step = op.next()) {
+      if (step.done) {
+        task.assertClean();
+        return step.value;
+      }
+      if (!task.canPerform(step.value)) {
+        const lock = step.value.kind === 'lock' ? step.value.lock : undefined;
+        throw new DeadlockError(
+          `${name} would wait forever for ${lock?.name}, held by task ${lock?.owner()} on this same thread ` +
+            '(an ioctl issued from inside a guest program on a vCPU whose KVM_RUN holds the lock?)',
+        );
+      }
+      task.perform(step.value);
+    }
+  } catch (e) {
+    // Unwind like a thread that died: give back what it held so the model stays usable.
+    for (const lock of task.held.reverse()) Atomics.store(lock.words, lock.index, 0);
+    throw e;
+  }
+}
