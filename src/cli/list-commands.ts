@@ -1,0 +1,42 @@
+/** `vpmu-lab presets` and `vpmu-lab profiles`: what the built-in names mean. */
+import { formatCpuList } from '../host/cpumask.js';
+import { presets } from '../host/presets.js';
+import { resolveTopology } from '../host/topology.js';
+import { profiles, switchNames } from '../kvm/profile.js';
+import { parseArgs, toJson } from './args.js';
+import { formatTable } from './table.js';
+
+export function presetsCommand(argv: string[]): number {
+  const args = parseArgs(argv, { json: false });
+  const topologies = Object.values(presets).map((p) => resolveTopology(p));
+  if (args.flags.has('json')) {
+    console.log(toJson(topologies));
+    return 0;
+  }
+  for (const t of topologies) {
+    console.log(`${t.name} — ${t.description}`);
+    const rows = t.pmus.map((p) => [
+      p.name,
+      String(p.type),
+      p.kind === 'cpu' ? formatCpuList(p.cpus) : '(uncore)',
+      String(p.counters),
+      `0x${p.pmuver.toString(16)}`,
+    ]);
+    console.log(formatTable(['  PMU', 'type', 'cpus', 'N', 'PMUVer'], rows.map((r) => [`  ${r[0]}`, ...r.slice(1)])));
+    console.log('');
+  }
+  return 0;
+}
+
+export function profilesCommand(argv: string[]): number {
+  const args = parseArgs(argv, { json: false });
+  if (args.flags.has('json')) {
+    console.log(toJson(profiles));
+    return 0;
+  }
+  const all = Object.values(profiles);
+  for (const p of all) console.log(`${p.name}: ${p.description}`);
+  console.log('');
+  console.log(formatTable(['switch', ...all.map((p) => p.name)], switchNames.map((s) => [s, ...all.map((p) => String(p[s]))])));
+  return 0;
+}

@@ -1,0 +1,121 @@
+/**
+ * The flagship demonstration (issue: "The KVM vPMU model"): a Windows-like guest on a
+ * big.LITTLE host whose vCPU moves between clusters every quantum, under the three
+ * configurations the kernel offers — the default PMU, SET_PMU, FIXED_COUNTERS_ONLY.
+ */
+import { createHost, type Host } from '../api/host.js';
+import type { Vcpu } from '../api/vcpu.js';
+import { errnoName } from '../arch/errno.js';
+import { uapi } from '../arch/uapi.js';
+import { VpmuLabError } from '../host/errors.js';
+import { cycleDividerQuantum, GuestCrash, newCycleDividerState } from '../guest/cycle-divider.js';
+
+export type DemoConfig = 'default-pmu' | 'set-pmu' | 'fixed-counters-only';
+export const demoConfigs: readonly DemoConfig[] = ['default-pmu', 'set-pmu', 'fixed-counters-only'];
+
+export interface DemoOptions {
+  host?: string;
+  /** Quanta to run (each on the next CPU of the ping-pong schedule). */
+  quanta?: number;
+  cyclesPerQuantum?: number;
+}
+
+export interface DemoRow {
+  config: DemoConfig;
+  profile: string;
+  /** The host PMU the VM uses (for FIXED: the PMU of the CPU it runs on). */
+  pmu: string;
+  quantaRun: number;
+  failEntries: { cpu: number }[];
+  crash?: { quantum: number; cpu: number; fromCpu: number; fromPmu: string; toPmu: string; message: string };
+  executed: bigint;
+  counted: bigint;
+  monotonic: boolean;
+  setupError?: string;
+}
+
+const { KVM_ARM_VCPU_PMU_V3_CTRL: CTRL } = uapi;
+
+/** The adversarial schedule: alternate between the first and last PMU's CPUs. */
+export function pingPongSchedule(host: Host, quanta: number): number[] {
+  const pmus = host.pmus;
+  if (pmus.length < 2) throw new VpmuLabError(`demo: host '${host.name}' has one CPU PMU; pick a big.LITTLE preset`);
+  const a = pmus[0]!.cpus;
+  const b = pmus[pmus.length - 1]!.cpus;
+  return Array.from({ length: quanta }, (_, q) => (q % 2 === 0 ? a[(q / 2) % a.length]! : b[((q - 1) / 2) % b.length]!));
+}
+
+function pmuNameOf(host: Host, cpu: number): string {
+  return host.pmus.find((p) => p.cpus.includes(cpu))?.name ?? 'none';
+}
+
+function check(ret: number, what: string): void {
+  if (ret !== 0) throw new VpmuLabError(`demo setup: ${what} returned ${errnoName(ret)}`);
+}
+
+/** VMM setup the way kvmtool/QEMU do it, plus the configuration's own attribute. */
+function setUpVcpu(host: Host, config: DemoConfig, mainCpu: number): Vcpu {
+  const vm = host.createVm();
+  const vcpu = vm.createVcpu();
+  check(vcpu.init({ pmu: true }, { cpu: mainCpu }), 'KVM_ARM_VCPU_INIT');
+  if (config === 'set-pmu') {
+    const pmu = host.pmus.find((p) => p.cpus.includes(mainCpu))!;
+    check(vcpu.setDeviceAttr(CTRL, uapi.KVM_ARM_VCPU_PMU_V3_SET_PMU, pmu.type), `SET_PMU(${pmu.name})`);
+  }
+  if (config === 'fixed-counters-only') {
+    check(vcpu.setDeviceAttr(CTRL, uapi.KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY), 'FIXED_COUNTERS_ONLY');
+  }
+  check(vm.vgicInit(), 'KVM_DEV_ARM_VGIC_CTRL_INIT');
+  check(vcpu.setDeviceAttr(CTRL, uapi.KVM_ARM_VCPU_PMU_V3_IRQ, 23), 'IRQ=23');
+  check(vcpu.setDeviceAttr(CTRL, uapi.KVM_ARM_VCPU_PMU_V3_INIT), 'PMU INIT');
+  return vcpu;
+}
+
+export function runDemoConfig(config: DemoConfig, options: DemoOptions = {}): DemoRow {
+  const profile = config === 'fixed-counters-only' ? 'fixed-counters-only' : 'mainline';
+  const host = createHost(options.host ?? 'rk3588', { profile });
+  const schedule = pingPongSchedule(host, options.quanta ?? 8);
+  const cycles = options.cyclesPerQuantum ?? 1_000_000;
+  const mainCpu = schedule[0]!;
+  const state = newCycleDividerState();
+  const row: DemoRow = {
+    config,
+    profile,
+    pmu: config === 'fixed-counters-only' ? 'per-CPU (cycle counter re-created)' : pmuNameOf(host, mainCpu),
+    quantaRun: 0,
+    failEntries: [],
+    executed: 0n,
+    counted: 0n,
+    monotonic: true,
+  };
+  const vcpu = setUpVcpu(host, config, mainCpu);
+  let prev = mainCpu;
+  for (const [q, cpu] of schedule.entries()) {
+    try {
+      const r = vcpu.run({ cpu, guest: cycleDividerQuantum(state, cycles) });
+      if (r.exitReason === uapi.KVM_EXIT_FAIL_ENTRY) row.failEntries.push({ cpu: r.failEntry!.cpu });
+      else if (r.ret !== 0) throw new VpmuLabError(`KVM_RUN on cpu ${cpu} returned ${errnoName(r.ret)}`);
+      else row.quantaRun++;
+    } catch (e) {
+      if (!(e instanceof GuestCrash)) throw e;
+      row.crash = {
+        quantum: q,
+        cpu,
+        fromCpu: prev,
+        fromPmu: pmuNameOf(host, prev),
+        toPmu: pmuNameOf(host, cpu),
+        message: e.message,
+      };
+      break;
+    }
+    prev = cpu;
+  }
+  row.executed = state.executed;
+  row.counted = state.counted;
+  row.monotonic = state.monotonic;
+  return row;
+}
+
+export function runDemo(options: DemoOptions = {}): DemoRow[] {
+  return demoConfigs.map((c) => runDemoConfig(c, options));
+}
