@@ -2,7 +2,7 @@
 import { formatCpuList } from '../host/cpumask.js';
 import { presets } from '../host/presets.js';
 import { resolveTopology } from '../host/topology.js';
-import { profiles, switchNames } from '../kvm/profile.js';
+import { profiles, switchHelp, switchNames } from '../kvm/profile.js';
 import { parseArgs, toJson } from './args.js';
 import { formatTable } from './table.js';
 
@@ -37,6 +37,12 @@ export function profilesCommand(argv: string[]): number {
   const all = Object.values(profiles);
   for (const p of all) console.log(`${p.name}: ${p.description}`);
   console.log('');
-  console.log(formatTable(['switch', ...all.map((p) => p.name)], switchNames.map((s) => [s, ...all.map((p) => String(p[s]))])));
+  console.log(
+    formatTable(
+      ['switch', ...all.map((p) => p.name), 'meaning'],
+      switchNames.map((s) => [s, ...all.map((p) => String(p[s])), switchHelp[s]]),
+    ),
+  );
+  console.log('\nOverride any switch from the API: createHost(preset, { profile, switches: { name: value } }).');
   return 0;
 }

@@ -63,6 +63,19 @@ export const profiles: Readonly<Record<string, Profile>> = Object.freeze({
 });
 
 export const profileNames: readonly string[] = Object.freeze(Object.keys(profiles));
+
+/** One line per switch, for `vpmu-lab profiles` (the same words as the interface above). */
+export const switchHelp: Readonly<Record<keyof ProfileSwitches, string>> = Object.freeze({
+  attr5: 'attribute id 5: none (ENXIO) or FIXED_COUNTERS_ONLY (§3.6, §9 f)',
+  nrCountersFrozenAfterRun: 'SET_NR_COUNTERS after a vCPU ran returns EBUSY (§9 a, §8 item 13)',
+  overflowNeedsCntEn: 'overflow status also requires PMCNTENSET, as older kernels did (§9 b, §5.3)',
+  aarch32CounterWriteAnomaly: 'an AArch32 guest event-counter write loses its low half (§9 c, §4.5)',
+  resetKeepsStaleEvents: 'vCPU reset keeps pre-reset perf events and their counts (§9 d, §8 item 10)',
+  fixedExcludesFilter: 'FILTER and FIXED_COUNTERS_ONLY are mutually exclusive (§9 e, §3.3 step 5)',
+  putClearsVcpuCpu: 'vcpu_put sets vcpu->cpu = -1, hiding migrations from the next load (§5.5, §8 item 17)',
+  guestPmuNeedsFullCoverage: 'vPMU offered only if the host PMUs cover every CPU (§1.2 v8)',
+  pmuListDesign: 'arm_pmus readers: mutex (mainline) or RCU (FIXED series) (§1.2)',
+});
 export const switchNames: readonly (keyof ProfileSwitches)[] = Object.freeze(
   Object.keys(mainline).filter((k) => k !== 'name' && k !== 'description') as (keyof ProfileSwitches)[],
 );

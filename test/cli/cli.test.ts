@@ -1,0 +1,65 @@
+/**
+ * The built CLI (the production path: `npm test` builds dist/ first). Bad input is one
+ * clear line on stderr and exit code 2, never a stack trace.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const main = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('vpmu-lab CLI', () => {
+  it('demo prints the three configurations and their outcomes', () => {
+    const r = cli('demo');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/default-pmu .*CRASHED/);
+    expect(r.out).toMatch(/set-pmu .*FAIL_ENTRY/);
+    expect(r.out).toMatch(/fixed-counters-only .*continuous/);
+  });
+
+  it('demo --json is one parseable object with bigints as strings', () => {
+    const r = cli('demo', '--host', 'rk3399', '--quanta', '4', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out) as { host: string; rows: { config: string; executed: string }[] };
+    expect(j.host).toBe('rk3399');
+    expect(j.rows.map((x) => x.config)).toEqual(['default-pmu', 'set-pmu', 'fixed-counters-only']);
+    expect(typeof j.rows[0]!.executed).toBe('string');
+  });
+
+  it('an unknown preset lists the valid ones, in one line, exit 2', () => {
+    const r = cli('demo', '--host', 'rk9999');
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/unknown preset "rk9999"; valid presets: rk3588, rk3399/);
+  });
+
+  it('a homogeneous host cannot host the ping-pong demo and says why', () => {
+    const r = cli('demo', '--host', 'homogeneous');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/one CPU PMU/);
+  });
+
+  it('unknown commands and options are named with the valid choices', () => {
+    expect(cli('frobnicate')).toMatchObject({ code: 2, err: expect.stringMatching(/unknown command 'frobnicate'; valid commands: demo, clients/) });
+    expect(cli('demo', '--speed', '3')).toMatchObject({ code: 2, err: expect.stringMatching(/unknown option --speed; valid options: --host/) });
+    expect(cli('demo', '--quanta', 'lots')).toMatchObject({ code: 2, err: expect.stringMatching(/--quanta: expected an integer/) });
+  });
+
+  it('presets and profiles list what the names mean', () => {
+    const p = cli('presets');
+    expect(p.code).toBe(0);
+    expect(p.out).toMatch(/tensor-g1 — .*\n[\s\S]*arm_dsu_0 +\d+ +\(uncore\)/);
+    const q = cli('profiles');
+    expect(q.code).toBe(0);
+    expect(q.out).toMatch(/nrCountersFrozenAfterRun +false +true/);
+  });
+
+  it('--version prints the package version', () => {
+    expect(cli('--version').out.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
