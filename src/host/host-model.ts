@@ -64,15 +64,15 @@ export class HostModel {
 }
 
 /**
- * Sanitised ID_AA64DFR0_EL1.PMUVer: the common value of every CPU PMU (a mismatch sanitises
- * to NI, which refuses the vPMU since 6.6); IMPDEF → IMP with the Apple trap workaround,
- * else 0; capped at V3P5.
+ * `kvm_arm_pmu_get_pmuver_limit()` (spec §1.2), steps in the kernel's order: (1) the
+ * sanitised ID_AA64DFR0_EL1.PMUVer — the common value of every CPU PMU, a mismatch
+ * sanitises to NI (FTR_EXACT since 6.6, spec §8 item 23); (2) the Apple IMPDEF-trap
+ * workaround returns IMP whatever (1) gave; (3) NI or IMPDEF → 0; (4) cap at V3P5.
  */
 function pmuverLimit(topology: Topology): number {
   const vers = new Set(topology.pmus.filter((p) => p.kind === 'cpu').map((p) => p.pmuver));
-  if (vers.size !== 1) return PMUVER.NI;
-  const v = [...vers][0]!;
+  const sanitised = vers.size === 1 ? [...vers][0]! : PMUVER.NI;
   if (topology.appleImpdefTraps) return PMUVER.IMP;
-  if (v === PMUVER.IMP_DEF) return PMUVER.NI;
-  return Math.min(v, PMUVER.V3P5);
+  if (!pmuv3Implemented(sanitised)) return PMUVER.NI;
+  return Math.min(sanitised, PMUVER.V3P5);
 }

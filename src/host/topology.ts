@@ -4,6 +4,7 @@
  */
 import { PMUVER } from '../arch/pmuver.js';
 import { MAX_CPUS } from './cpumask.js';
+import { MAX_HOST_PMUS } from './pmu-list.js';
 import { badField, VpmuLabError } from './errors.js';
 import { defaultEventsFor } from './events.js';
 
@@ -134,6 +135,10 @@ export function resolveTopology(raw: unknown, path = 'topology'): Topology {
   const typeBase = o.typeBase ?? 8;
   if (!isInt(typeBase) || typeBase < 6) throw badField(`${path}.typeBase`, 'an integer ≥ 6', typeBase);
   const pmus = o.pmus.map((p, i) => resolvePmu(`${path}.pmus[${i}]`, p, typeBase + i));
+  const cpuPmus = pmus.filter((p) => p.kind === 'cpu').length;
+  if (cpuPmus > MAX_HOST_PMUS) {
+    throw badField(`${path}.pmus`, `at most ${MAX_HOST_PMUS} CPU PMUs (the arm_pmus list size)`, `${cpuPmus} CPU PMUs`);
+  }
   const names = new Set<string>();
   const types = new Set<number>();
   pmus.forEach((p, i) => {

@@ -19,14 +19,18 @@ export interface RunResult {
   failEntry?: { hardwareEntryFailureReason: bigint; cpu: number };
 }
 
-/** `kvm_timer_enable`: the arch timer claims its PPIs in the vGIC (first run). */
+/**
+ * `kvm_timer_enable`: the arch timer claims its PPIs in the vGIC (first run). A claim that
+ * fails (e.g. the PMU INIT already took PPI 27) makes `timer_irqs_are_valid()` false, and
+ * kvm_timer_enable returns -EINVAL ("incorrectly configured timer irqs"), not the
+ * kvm_vgic_set_owner errno (arch_timer.c).
+ */
 function timerEnable(vcpu: KvmVcpu): number {
   const vgic = vcpu.vm.vgic;
   if (!vgic.created || vcpu.hasFlag(VCPU_FLAG.TIMER_ENABLED)) return 0;
   for (const ppi of TIMER_PPIS) {
     const pmuOwnsIt = vcpu.hasFlag(VCPU_FLAG.PMU_CREATED) && vcpu.irqNum === ppi;
-    const ret = vgic.setOwner(vcpu.id, ppi, pmuOwnsIt);
-    if (ret) return ret;
+    if (vgic.setOwner(vcpu.id, ppi, pmuOwnsIt)) return -errno.EINVAL;
   }
   vcpu.setFlag(VCPU_FLAG.TIMER_ENABLED);
   return 0;
