@@ -110,10 +110,7 @@ export function* vcpuRun(vcpu: KvmVcpu, cpu: number, guest: GuestProgram | undef
     yield* vcpuLoad(vcpu, cpu);
     try {
       serviceRequests(vcpu);
-      if (shouldNotifyUser(vcpu, vcpu.vm.vgic.created)) {
-        vcpu.userIrqLevel = vcpu.irqLevel;
-        return { ret: -errno.EINTR, exitReason: uapi.KVM_EXIT_INTR };
-      }
+      if (shouldNotifyUser(vcpu, vcpu.vm.vgic.created)) return { ret: -errno.EINTR, exitReason: uapi.KVM_EXIT_INTR };
       if (vcpu.hasFlag(VCPU_FLAG.ON_UNSUPPORTED_CPU)) {
         return {
           ret: 0,
@@ -123,8 +120,13 @@ export function* vcpuRun(vcpu: KvmVcpu, cpu: number, guest: GuestProgram | undef
       }
       if (guest) guest(new GuestCpu(vcpu, cpu));
       updateState(vcpu); // sync_hwstate after the exit
+      // A level change during the guest (an overflow) makes the run loop's next exit
+      // request return -EINTR; the guest program has run to completion by then.
+      if (shouldNotifyUser(vcpu, vcpu.vm.vgic.created)) return { ret: -errno.EINTR, exitReason: uapi.KVM_EXIT_INTR };
       return { ret: 0 };
     } finally {
+      // kvm_pmu_update_run: every return to a userspace irqchip reports the line level.
+      if (!vcpu.vm.vgic.created) vcpu.userIrqLevel = vcpu.irqLevel;
       vcpuPut(vcpu);
     }
   } finally {
