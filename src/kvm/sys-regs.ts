@@ -103,6 +103,17 @@ export function guestRead(vcpu: KvmVcpu, d: RegDesc, el: 0 | 1): bigint {
   }
 }
 
+/**
+ * A guest write through the SET or CLR view of a bitmap register: sets or clears the
+ * written bits that are accessible (spec §4.1). Returns the bits written, for reprogramming.
+ */
+function writeSetClr(vcpu: KvmVcpu, reg: number, v: bigint, set: boolean): bigint {
+  const val = v & accessibleMask(vcpu);
+  const cur = vcpu.reg(reg);
+  vcpu.setReg(reg, set ? cur | val : cur & ~val);
+  return val;
+}
+
 export function guestWrite(vcpu: KvmVcpu, d: RegDesc, v: bigint, el: 0 | 1): void {
   hidden(vcpu, d, el, true);
   switch (d.kind) {
@@ -114,30 +125,20 @@ export function guestWrite(vcpu: KvmVcpu, d: RegDesc, v: bigint, el: 0 | 1): voi
       return;
     }
     case 'PMCNTENSET':
-    case 'PMCNTENCLR': {
+    case 'PMCNTENCLR':
       check(vcpu, d, el, true, EN, 'EN');
-      const val = v & accessibleMask(vcpu);
-      const cur = vcpu.reg(REG.PMCNTENSET);
-      vcpu.setReg(REG.PMCNTENSET, d.kind === 'PMCNTENSET' ? cur | val : cur & ~val);
-      reprogram(vcpu, val);
+      reprogram(vcpu, writeSetClr(vcpu, REG.PMCNTENSET, v, d.kind === 'PMCNTENSET'));
       return;
-    }
     case 'PMINTENSET':
-    case 'PMINTENCLR': {
+    case 'PMINTENCLR':
       check(vcpu, d, el, true, 0n, 'none: EL1 register');
-      const val = v & accessibleMask(vcpu);
-      const cur = vcpu.reg(REG.PMINTENSET);
-      vcpu.setReg(REG.PMINTENSET, d.kind === 'PMINTENSET' ? cur | val : cur & ~val);
+      writeSetClr(vcpu, REG.PMINTENSET, v, d.kind === 'PMINTENSET');
       return;
-    }
     case 'PMOVSSET':
-    case 'PMOVSCLR': {
+    case 'PMOVSCLR':
       check(vcpu, d, el, true, EN, 'EN');
-      const val = v & accessibleMask(vcpu);
-      const cur = vcpu.reg(REG.PMOVSSET);
-      vcpu.setReg(REG.PMOVSSET, d.kind === 'PMOVSSET' ? cur | val : cur & ~val);
+      writeSetClr(vcpu, REG.PMOVSSET, v, d.kind === 'PMOVSSET');
       return;
-    }
     case 'PMSWINC':
       check(vcpu, d, el, true, SW | EN, 'SW/EN');
       increment(vcpu, v & accessibleMask(vcpu), EVENT.SW_INCR);
