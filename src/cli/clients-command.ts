@@ -1,11 +1,11 @@
 /**
- * `vpmu-lab clients [NAME] --host PRESET [--profile P] [--vcpus N] [--main-cpu C]
+ * `vpmu-lab clients [NAME] --host PRESET|FILE.json [--profile P] [--vcpus N] [--main-cpu C]
  * [--vcpu-cpus C,C,…] [--affinity LIST] [--irq N[,N…]] [--json]`: replay a real VMM's vPMU
  * ioctl sequence (hosts-and-clients §1–§2). Without NAME, lists the clients. Bad input is
  * one line on stderr and exit code 2; a client that dies is a result (exit 0), not an error.
  */
 import { VpmuLabError, unknownName } from '../host/errors.js';
-import { presetNames } from '../host/presets.js';
+import { hostArg } from './host-arg.js';
 import { clientDescriptions, clientNames, formatOutcome, runClient, type ClientOptions } from '../clients/index.js';
 import { intFlag, parseArgs, stringFlag, toJson, type ParsedArgs } from './args.js';
 
@@ -23,7 +23,7 @@ const FLAGS = {
 function listClients(): number {
   const w = Math.max(...clientNames.map((n) => n.length));
   for (const c of clientDescriptions) console.log(`${c.name.padEnd(w)}  ${c.description}`);
-  console.log(`\nusage: vpmu-lab clients NAME --host PRESET [--profile P] [--vcpus N] [--main-cpu C] [--vcpu-cpus C,C,…] [--affinity LIST] [--irq N[,N…]] [--json]`);
+  console.log(`\nusage: vpmu-lab clients NAME --host PRESET|FILE.json [--profile P] [--vcpus N] [--main-cpu C] [--vcpu-cpus C,C,…] [--affinity LIST] [--irq N[,N…]] [--json]`);
   return 0;
 }
 
@@ -39,9 +39,7 @@ function intList(args: ParsedArgs, name: string): number[] | undefined {
 }
 
 function optionsFrom(args: ParsedArgs): ClientOptions {
-  const host = stringFlag(args, 'host');
-  if (host === undefined) throw new VpmuLabError(`missing --host PRESET; valid presets: ${presetNames.join(', ')}`);
-  if (!presetNames.includes(host)) throw unknownName('preset', host, presetNames);
+  const host = hostArg(stringFlag(args, 'host'));
   const o: ClientOptions = { host, vcpus: intFlag(args, 'vcpus', 2, 1, 64) };
   const profile = stringFlag(args, 'profile');
   if (profile !== undefined) o.profile = profile;

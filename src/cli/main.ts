@@ -10,10 +10,10 @@ import { demoCommand } from './demo-command.js';
 import { presetsCommand, profilesCommand } from './list-commands.js';
 
 const commands: Record<string, { run: (argv: string[]) => number; help: string }> = {
-  demo: { run: demoCommand, help: 'demo [--host PRESET] [--quanta N] [--json]   the flagship three-configuration demonstration' },
+  demo: { run: demoCommand, help: 'demo [--host PRESET|FILE.json] [--quanta N] [--json]   the flagship three-configuration demonstration' },
   clients: {
     run: clientsCommand,
-    help: 'clients [NAME] --host PRESET [--profile P] [--vcpus N] [--main-cpu C] [--affinity LIST] [--json]   replay a real VMM',
+    help: 'clients [NAME] --host PRESET|FILE.json [--profile P] [--vcpus N] [--main-cpu C] [--affinity LIST] [--json]   replay a real VMM',
   },
   presets: { run: presetsCommand, help: 'presets [--json]   the built-in host topologies' },
   profiles: { run: profilesCommand, help: 'profiles [--json]   kernel profiles and their switches (spec §9)' },

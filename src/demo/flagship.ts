@@ -8,13 +8,15 @@ import type { Vcpu } from '../api/vcpu.js';
 import { errnoName } from '../arch/errno.js';
 import { uapi } from '../arch/uapi.js';
 import { VpmuLabError } from '../host/errors.js';
+import type { TopologySpec } from '../host/topology.js';
 import { cycleDividerQuantum, GuestCrash, newCycleDividerState } from '../guest/cycle-divider.js';
 
 export type DemoConfig = 'default-pmu' | 'set-pmu' | 'fixed-counters-only';
 export const demoConfigs: readonly DemoConfig[] = ['default-pmu', 'set-pmu', 'fixed-counters-only'];
 
 export interface DemoOptions {
-  host?: string;
+  /** A preset name or a topology object; default rk3588. */
+  host?: string | TopologySpec;
   /** Quanta to run (each on the next CPU of the ping-pong schedule). */
   quanta?: number;
   cyclesPerQuantum?: number;

@@ -3,6 +3,9 @@
  * clear line on stderr and exit code 2, never a stack trace.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -61,5 +64,40 @@ describe('vpmu-lab CLI', () => {
 
   it('--version prints the package version', () => {
     expect(cli('--version').out.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
+
+describe('vpmu-lab --host FILE.json', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vpmu-lab-'));
+  const write = (name: string, text: string) => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+
+  it('runs the demo on a topology file', () => {
+    const file = write(
+      'lab.json',
+      JSON.stringify({ name: 'lab', pmus: [{ name: 'little', cpus: [0, 1] }, { name: 'big', cpus: [2, 3] }] }),
+    );
+    const r = cli('demo', '--host', file);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/vpmu-lab demo on lab/);
+    expect(r.out).toMatch(/cpu 0 \(little\) → cpu 2 \(big\)/);
+  });
+
+  it('names the file and the bad field of a malformed topology', () => {
+    const file = write('bad.json', JSON.stringify({ name: 'bad', pmus: [{ name: 'a', cpus: [0, 'x'] }] }));
+    const r = cli('clients', 'qemu', '--host', file);
+    expect(r.code).toBe(2);
+    expect(r.err.trim()).toBe(`vpmu-lab clients: ${file}.pmus[0].cpus[1]: expected a CPU id 0..63, got "x"`);
+  });
+
+  it('reports unreadable and non-JSON files in one line', () => {
+    expect(cli('demo', '--host', join(dir, 'missing.json'))).toMatchObject({ code: 2, err: expect.stringMatching(/cannot read the topology file \(ENOENT\)/) });
+    const r = cli('demo', '--host', write('junk.json', '{ pmus: '));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/junk\.json: not valid JSON/);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
   });
 });
