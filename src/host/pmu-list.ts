@@ -10,7 +10,7 @@
  *   publishes an entry by storing it fully, then bumping `count` (rcu_assign_pointer: a
  *   release store); readers only enter an RCU read-side section and load `count` once.
  */
-import { LockRef } from '../sync/lock.js';
+import { LOCK_WORDS, LockRef } from '../sync/lock.js';
 import { point, RCU_READ_LOCK, RCU_READ_UNLOCK, type Op, type SyncOp } from '../sync/seam.js';
 import { LayoutBuilder, type Region } from '../mem/region.js';
 import { CPUMASK_WORDS, cpumaskFill, cpumaskHas } from './cpumask.js';
@@ -19,7 +19,7 @@ export const MAX_HOST_PMUS = 16;
 
 const L = new LayoutBuilder();
 const COUNT = L.i32();
-const LOCK = L.i32();
+const LOCK = L.i32(LOCK_WORDS);
 const ENTRY_WORDS = 2 + CPUMASK_WORDS;
 const ENTRIES = L.i32(MAX_HOST_PMUS * ENTRY_WORDS);
 /** Entry fields, relative to the entry's first word. */

@@ -4,7 +4,7 @@
  * (vcpu->cpu, flags, request bits, vcpu->mutex).
  */
 import { LayoutBuilder, type Region } from '../mem/region.js';
-import { LockRef } from '../sync/lock.js';
+import { LOCK_WORDS, LockRef } from '../sync/lock.js';
 import { FEATURE, type KvmVm } from './vm-state.js';
 
 /** Indices into the 64-bit register file. Counter/type n lives at EVCNTR+n / EVTYPER+n (31 = cycle). */
@@ -48,7 +48,7 @@ const IRQ_LEVEL = L.i32();
 const USER_IRQ_LEVEL = L.i32(); // what userspace last saw (no in-kernel irqchip)
 const CPU = L.i32(); // vcpu->cpu, -1 = not loaded
 const REQUESTS = L.i32();
-const MUTEX = L.i32();
+const MUTEX = L.i32(LOCK_WORDS);
 export const vcpuLayout = L.build();
 
 export class KvmVcpu {

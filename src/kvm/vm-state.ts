@@ -8,7 +8,7 @@ import { EVTYPER } from '../arch/pmu-bits.js';
 import { CPUMASK_WORDS, cpumaskFill, cpumaskHas } from '../host/cpumask.js';
 import type { HostModel } from '../host/host-model.js';
 import { LayoutBuilder, type Region } from '../mem/region.js';
-import { LockRef } from '../sync/lock.js';
+import { LOCK_WORDS, LockRef } from '../sync/lock.js';
 import type { Profile } from './profile.js';
 import type { KvmVcpu } from './vcpu-state.js';
 import { Vgic } from './vgic.js';
@@ -34,8 +34,8 @@ const NR_PMU_COUNTERS = L.i32();
 const SUPPORTED_CPUS = L.i32(CPUMASK_WORDS);
 const PMUVER_FIELD = L.i32(); // the VM's ID_AA64DFR0_EL1.PMUVer
 const FEATURES = L.i32(); // kvm->arch.vcpu_features
-const CONFIG_LOCK = L.i32();
-const KVM_LOCK = L.i32();
+const CONFIG_LOCK = L.i32(LOCK_WORDS);
+const KVM_LOCK = L.i32(LOCK_WORDS);
 const FILTER_PRESENT = L.i32(); // pmu_filter != NULL
 const FILTER = L.i32(FILTER_BITS / 32);
 export const vmLayout = L.build();

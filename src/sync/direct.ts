@@ -28,8 +28,7 @@ export function runDirect<T>(op: Op<T>, name: string): T {
       task.perform(step.value);
     }
   } catch (e) {
-    // Unwind like a thread that died: give back what it held so the model stays usable.
-    for (const lock of task.held.reverse()) Atomics.store(lock.words, lock.index, 0);
+    task.abandon(); // unwind like a thread that died, so the model stays usable
     throw e;
   }
 }

@@ -1,13 +1,23 @@
 /**
- * Kernel locks as words in shared memory (0 = free, else owner task id), with the lock
- * classes and order of spec §5.1:
+ * Kernel locks as words in shared memory, with the lock classes and order of spec §5.1:
  *   kvm->lock  →  vcpu->mutex  →  kvm->arch.config_lock  →  arm_pmus_lock
  * A lock may only be taken while every lock already held has a lower rank; vCPU mutexes
  * (same class) nest only in increasing vCPU id, as kvm_lock_all_vcpus() takes them.
+ *
+ * A lock is LOCK_WORDS consecutive Int32 words:
+ *   [state, owner, contended]
+ * state: 0 free, 1 held, 2 held with (possible) waiters — Drepper's futex mutex, so a
+ * blocking driver can Atomics.wait on it; owner: the holder's task id (reports only);
+ * contended: how many acquisitions found it held.
  */
 import type { SyncOp } from './seam.js';
 
 export type LockClass = 'kvm->lock' | 'vcpu->mutex' | 'config_lock' | 'arm_pmus_lock';
+
+export const LOCK_WORDS = 3;
+const STATE = 0;
+const OWNER = 1;
+const CONTENDED = 2;
 
 const RANK: Readonly<Record<LockClass, number>> = {
   'kvm->lock': 1,
@@ -26,6 +36,7 @@ export class LockRef {
     /** Human name for reports, e.g. "vm0 config_lock". */
     readonly name: string,
     readonly words: Int32Array,
+    /** First of the lock's LOCK_WORDS words. */
     readonly index: number,
     /** Order among locks of the same class (vCPU id). */
     readonly subclass = 0,
@@ -40,7 +51,53 @@ export class LockRef {
 
   /** Owner task id, 0 when free. */
   owner(): number {
-    return Atomics.load(this.words, this.index);
+    return Atomics.load(this.words, this.index + OWNER);
+  }
+
+  isHeld(): boolean {
+    return Atomics.load(this.words, this.index + STATE) !== 0;
+  }
+
+  contended(): number {
+    return Atomics.load(this.words, this.index + CONTENDED);
+  }
+
+  /** Non-blocking acquisition; false if held. */
+  tryAcquire(task: number): boolean {
+    if (Atomics.compareExchange(this.words, this.index + STATE, 0, 1) !== 0) return false;
+    Atomics.store(this.words, this.index + OWNER, task);
+    return true;
+  }
+
+  /**
+   * Blocking acquisition (futex mutex): spin briefly, then mark "waiters" and sleep on the
+   * state word until the holder's release wakes us. `onWait` is told before each sleep.
+   */
+  acquireBlocking(task: number, onWait?: (lock: LockRef) => void, timeoutMs = 1000): void {
+    const w = this.words;
+    const s = this.index + STATE;
+    let c = Atomics.compareExchange(w, s, 0, 1);
+    if (c !== 0) {
+      Atomics.add(w, this.index + CONTENDED, 1);
+      for (let spin = 0; spin < 64 && c !== 0; spin++) c = Atomics.compareExchange(w, s, 0, 1);
+      if (c !== 0) {
+        c = Atomics.exchange(w, s, 2);
+        while (c !== 0) {
+          onWait?.(this);
+          Atomics.wait(w, s, 2, timeoutMs);
+          c = Atomics.exchange(w, s, 2);
+        }
+      }
+    }
+    Atomics.store(w, this.index + OWNER, task);
+  }
+
+  /** Release; wakes one waiter if any may be sleeping. */
+  releaseBy(task: number): void {
+    const w = this.words;
+    if (Atomics.load(w, this.index + OWNER) !== task) throw new Error(`releasing ${this.name}, held by task ${this.owner()}, not ${task}`);
+    Atomics.store(w, this.index + OWNER, 0);
+    if (Atomics.exchange(w, this.index + STATE, 0) === 2) Atomics.notify(w, this.index + STATE, 1);
   }
 }
 

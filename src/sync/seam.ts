@@ -17,6 +17,8 @@ export type SyncOp =
   | { readonly kind: 'unlock'; readonly lock: LockRef }
   | { readonly kind: 'rcu-read-lock' }
   | { readonly kind: 'rcu-read-unlock' }
+  /** Wait for a grace period: every read-side section that began before has ended. */
+  | { readonly kind: 'synchronize-rcu' }
   /** A lock-free access to shared state that another thread may race with. */
   | { readonly kind: 'point'; readonly label: string };
 
@@ -25,6 +27,7 @@ export type Op<T> = Generator<SyncOp, T, void>;
 
 export const RCU_READ_LOCK: SyncOp = Object.freeze({ kind: 'rcu-read-lock' });
 export const RCU_READ_UNLOCK: SyncOp = Object.freeze({ kind: 'rcu-read-unlock' });
+export const SYNCHRONIZE_RCU: SyncOp = Object.freeze({ kind: 'synchronize-rcu' });
 
 const points = new Map<string, SyncOp>();
 /** An interned preemption point (no allocation on hot paths). */

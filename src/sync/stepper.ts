@@ -31,7 +31,13 @@ export class Stepper {
     const t = this.thread(index);
     if (t.done) return false;
     this.prime(t);
-    return t.done || t.pending === undefined || t.task.canPerform(t.pending);
+    return t.done || t.pending === undefined || this.canPerform(t, t.pending);
+  }
+
+  /** Locks must be free; a grace period needs every other thread out of its read-side section. */
+  private canPerform(t: Thread, op: SyncOp): boolean {
+    if (op.kind === 'synchronize-rcu') return this.threads.every((o) => o === t || o.task.rcuDepth === 0);
+    return t.task.canPerform(op);
   }
 
   /**
@@ -44,9 +50,9 @@ export class Stepper {
     this.prime(t);
     if (t.done) return;
     const op = t.pending!;
-    if (!t.task.canPerform(op)) {
-      const lock = op.kind === 'lock' ? op.lock.name : '?';
-      throw new Error(`stepper: ${t.task.name} is blocked on ${lock}`);
+    if (!this.canPerform(t, op)) {
+      const what = op.kind === 'lock' ? op.lock.name : 'a grace period (readers inside RCU sections)';
+      throw new Error(`stepper: ${t.task.name} is blocked on ${what}`);
     }
     t.task.perform(op);
     this.trace.push(`${t.task.name}: ${describe(op)}`);
@@ -70,6 +76,7 @@ export class Stepper {
         const who = live.map((i) => {
           const t = this.thread(i);
           const op = t.pending;
+          if (op?.kind === 'synchronize-rcu') return `${t.task.name} waits for a grace period`;
           const lock = op?.kind === 'lock' ? op.lock : undefined;
           return `${t.task.name} waits for ${lock?.name} (owner task ${lock?.owner()})`;
         });

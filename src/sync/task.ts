@@ -1,59 +1,73 @@
 /**
  * What a driver knows about one running model operation ("a thread"): its id (the value
- * written into lock words), the locks it holds in order, and its RCU read-side nesting.
+ * written into lock owner words), the locks it holds in order, and its RCU read-side
+ * nesting. Lock order, ownership and RCU nesting are asserted here, once for all drivers;
+ * how a held lock or a grace period is waited for is the driver's (`acquire`,
+ * `synchronize`).
  */
 import { assertLockOrder, type LockRef } from './lock.js';
 import type { SyncOp } from './seam.js';
 
 let nextTaskId = 1;
 
+/** A thread's registration with an RCU domain (hw mode); absent when steps are indivisible. */
+export interface RcuReader {
+  enter(): void;
+  exit(): void;
+}
+
 export class Task {
   readonly id = nextTaskId++;
   readonly held: LockRef[] = [];
   rcuDepth = 0;
 
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    readonly rcu?: RcuReader,
+  ) {}
 
   /** True if `op` can be performed now without waiting for another task. */
   canPerform(op: SyncOp): boolean {
-    return op.kind !== 'lock' || op.lock.owner() === 0;
+    return op.kind !== 'lock' || !op.lock.isHeld();
   }
 
-  /**
-   * Performs one step. The caller has checked `canPerform`; a lock that is still held is a
-   * driver bug and throws. Lock order and unlock ownership are asserted here, once for all
-   * drivers.
-   */
   perform(op: SyncOp): void {
     switch (op.kind) {
-      case 'lock': {
+      case 'lock':
         assertLockOrder(this.held, op.lock);
-        if (Atomics.compareExchange(op.lock.words, op.lock.index, 0, this.id) !== 0) {
-          throw new Error(`${this.name}: ${op.lock.name} is not free`);
-        }
+        this.acquire(op.lock);
         this.held.push(op.lock);
         return;
-      }
       case 'unlock': {
         const at = this.held.lastIndexOf(op.lock);
-        if (at < 0 || op.lock.owner() !== this.id) {
-          throw new Error(`${this.name}: releasing ${op.lock.name}, which it does not hold`);
-        }
+        if (at < 0) throw new Error(`${this.name}: releasing ${op.lock.name}, which it does not hold`);
         this.held.splice(at, 1);
-        Atomics.store(op.lock.words, op.lock.index, 0);
+        op.lock.releaseBy(this.id);
         return;
       }
       case 'rcu-read-lock':
-        this.rcuDepth++;
+        if (this.rcuDepth++ === 0) this.rcu?.enter();
         return;
       case 'rcu-read-unlock':
         if (this.rcuDepth === 0) throw new Error(`${this.name}: rcu_read_unlock without rcu_read_lock`);
-        this.rcuDepth--;
+        if (--this.rcuDepth === 0) this.rcu?.exit();
+        return;
+      case 'synchronize-rcu':
+        if (this.rcuDepth > 0) throw new Error(`${this.name}: synchronize_rcu inside an RCU read-side section would never return`);
+        this.synchronize();
         return;
       case 'point':
         return;
     }
   }
+
+  /** Non-blocking: the single-threaded drivers only perform a lock they saw free. */
+  protected acquire(lock: LockRef): void {
+    if (!lock.tryAcquire(this.id)) throw new Error(`${this.name}: ${lock.name} is not free`);
+  }
+
+  /** Single-threaded drivers: the caller has checked no other thread is in a read-side section. */
+  protected synchronize(): void {}
 
   /** After the operation returned: nothing may still be held. */
   assertClean(): void {
@@ -63,5 +77,13 @@ export class Task {
           (this.rcuDepth > 0 ? ` inside ${this.rcuDepth} RCU read-side section(s)` : ''),
       );
     }
+  }
+
+  /** A thread that died: give back what it held so others are not stuck behind it. */
+  abandon(): void {
+    for (const lock of this.held.reverse()) lock.releaseBy(this.id);
+    this.held.length = 0;
+    if (this.rcuDepth > 0) this.rcu?.exit();
+    this.rcuDepth = 0;
   }
 }
