@@ -73,5 +73,5 @@ export function createHost(topology: string | TopologySpec, options: HostOptions
   }
   if (options === null || typeof options !== 'object') throw new VpmuLabError('createHost: options must be an object');
   const profile = resolveProfile(options.profile ?? 'mainline', options.switches ?? {});
-  return new Host(new HostModel(resolveTopology(spec), profile, options.shared ?? false));
+  return new Host(HostModel.boot(resolveTopology(spec), profile, options.shared ?? false));
 }

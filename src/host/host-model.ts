@@ -6,6 +6,7 @@ import { PMUVER, pmuv3Implemented } from '../arch/pmuver.js';
 import type { Profile } from '../kvm/profile.js';
 import { runDirect } from '../sync/direct.js';
 import type { Op } from '../sync/seam.js';
+import type { Region } from '../mem/region.js';
 import { PmuList, pmuListLayout } from './pmu-list.js';
 import type { PmuDesc, Topology } from './topology.js';
 
@@ -14,16 +15,28 @@ export class HostModel {
   readonly pmuverLimit: number;
   readonly list: PmuList;
 
+  /**
+   * A host whose `arm_pmus` list lives in `listRegion`. `probe` registers every CPU PMU of
+   * the topology, as the PMU driver does at boot; a pCPU worker attaching to a list the
+   * coordinator already filled passes false.
+   */
   constructor(
     readonly topology: Topology,
     readonly profile: Profile,
-    shared = false,
+    listRegion: Region,
+    probe: boolean,
   ) {
     this.pmuverLimit = pmuverLimit(topology);
-    this.list = new PmuList(pmuListLayout.allocate(shared), profile.pmuListDesign);
+    this.list = new PmuList(listRegion, profile.pmuListDesign);
+    if (!probe) return;
     topology.pmus.forEach((pmu, source) => {
       if (pmu.kind === 'cpu') runDirect(this.kvmHostPmuInit(source, pmu), 'kvm_host_pmu_init');
     });
+  }
+
+  /** Boots a host: a fresh list (on a SharedArrayBuffer if `shared`), every CPU PMU registered. */
+  static boot(topology: Topology, profile: Profile, shared = false): HostModel {
+    return new HostModel(topology, profile, pmuListLayout.allocate(shared), true);
   }
 
   /** Registers a CPU PMU with KVM, only if the system PMU version is usable. */

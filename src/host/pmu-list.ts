@@ -1,92 +1,155 @@
 /**
- * The global `arm_pmus` list (spec §1.2) in shared memory: an append-only array of
- * entries and a published count. Entries are never removed, which is what makes the
- * lock-free emptiness test and the RCU readers of the FIXED series safe (§8 item 18).
+ * The global `arm_pmus` list (spec §1.2) in shared memory. Entries are never removed
+ * (§8 item 18), so an entry's index is stable and VMs keep it as their `arm_pmu`.
  *
- * Locking, per design:
- * - 'mutex' (mainline): `arm_pmus_lock` around every reader and the writer. Lock order:
- *   config_lock → arm_pmus_lock (SET_PMU takes it inside config_lock).
- * - 'rcu' (FIXED series): the writer still takes `arm_pmus_lock` against other writers and
- *   publishes an entry by storing it fully, then bumping `count` (rcu_assign_pointer: a
- *   release store); readers only enter an RCU read-side section and load `count` once.
+ * Representation: copy-on-write snapshots. `current` names the published snapshot (one of
+ * two slots); a snapshot is a count and the entries. The writer (`kvm_host_pmu_init`)
+ * copies the published snapshot into the other slot, appends, publishes it with one release
+ * store (rcu_assign_pointer), and then reclaims the old slot by overwriting it with POISON.
+ *
+ * Locking, per design (the lock is taken where these functions say):
+ * - 'mutex' (mainline): `arm_pmus_lock` around every reader and the writer, so no reader
+ *   can be in the old snapshot while the writer holds the lock: it is reclaimed at once.
+ *   Lock order: config_lock → arm_pmus_lock (SET_PMU searches inside config_lock).
+ * - 'rcu' (FIXED series): readers only mark an RCU read-side section and load `current`
+ *   once; the writer still takes `arm_pmus_lock` against other writers, and waits a grace
+ *   period (synchronize_rcu) before poisoning the old snapshot. A reader that touched a
+ *   snapshot outside its section would read POISON: `RcuViolation`.
  */
 import { LOCK_WORDS, LockRef } from '../sync/lock.js';
-import { point, RCU_READ_LOCK, RCU_READ_UNLOCK, type Op, type SyncOp } from '../sync/seam.js';
+import { point, RCU_READ_LOCK, RCU_READ_UNLOCK, SYNCHRONIZE_RCU, type Op, type SyncOp } from '../sync/seam.js';
+import type { RcuReader } from '../sync/task.js';
 import { LayoutBuilder, type Region } from '../mem/region.js';
 import { CPUMASK_WORDS, cpumaskFill, cpumaskHas } from './cpumask.js';
 
 export const MAX_HOST_PMUS = 16;
+/** What a reclaimed snapshot is filled with. */
+export const POISON = 0x7bad_dead;
 
-const L = new LayoutBuilder();
-const COUNT = L.i32();
-const LOCK = L.i32(LOCK_WORDS);
 const ENTRY_WORDS = 2 + CPUMASK_WORDS;
-const ENTRIES = L.i32(MAX_HOST_PMUS * ENTRY_WORDS);
-/** Entry fields, relative to the entry's first word. */
 const E_SOURCE = 0;
 const E_TYPE = 1;
 const E_CPUS = 2;
+const SNAPSHOT_WORDS = 1 + MAX_HOST_PMUS * ENTRY_WORDS; // count, entries
+
+const L = new LayoutBuilder();
+const CURRENT = L.i32();
+const LOCK = L.i32(LOCK_WORDS);
+const RECLAIMED = L.i32(); // snapshots poisoned so far
+const SNAPSHOTS = L.i32(2 * SNAPSHOT_WORDS);
 export const pmuListLayout = L.build();
 
-export type PmuListDesign = 'mutex' | 'rcu';
+/**
+ * 'rcu-no-grace-period' is deliberately broken — RCU readers, but the writer reclaims
+ * without waiting for them — so the torture tests can show their poison check catches it.
+ */
+export type PmuListDesign = 'mutex' | 'rcu' | 'rcu-no-grace-period';
+export const pmuListDesigns: readonly PmuListDesign[] = Object.freeze(['mutex', 'rcu', 'rcu-no-grace-period']);
+
+/** A reader saw a reclaimed (poisoned) snapshot: it outlived its grace period. */
+export class RcuViolation extends Error {
+  override name = 'RcuViolation';
+}
 
 export class PmuList {
   readonly lock: LockRef;
+  private readonly i32: Int32Array;
+  /**
+   * How leaf steps (plain functions, e.g. FIXED-mode event creation) enter the read side:
+   * unset where steps are indivisible (direct, stepper); a pCPU worker installs its RCU
+   * reader or a blocking arm_pmus_lock for the design in force.
+   */
+  leaf: RcuReader | undefined;
 
   constructor(
     readonly region: Region,
     readonly design: PmuListDesign,
   ) {
+    this.i32 = region.i32;
     this.lock = new LockRef('arm_pmus_lock', 'arm_pmus_lock', region.i32, LOCK);
   }
 
-  /** Published entries (a reader's snapshot; acquire load). */
+  private base(snapshot: number): number {
+    return SNAPSHOTS + snapshot * SNAPSHOT_WORDS;
+  }
+
+  /** The published snapshot's first word (acquire load: rcu_dereference). */
+  private published(): number {
+    return this.base(Atomics.load(this.i32, CURRENT));
+  }
+
+  private checked(v: number, what: string): number {
+    if (v === POISON) throw new RcuViolation(`arm_pmus reader read a reclaimed snapshot (${what} is POISON)`);
+    return v;
+  }
+
+  // --- entry accessors: entries are stable by index in every live snapshot ---
   count(): number {
-    return Atomics.load(this.region.i32, COUNT);
+    return this.checked(this.i32[this.published()]!, 'count');
   }
-
-  /** Index into the host's event sources of entry `i`. */
   source(i: number): number {
-    return this.region.i32[ENTRIES + i * ENTRY_WORDS + E_SOURCE]!;
+    return this.checked(this.i32[this.published() + 1 + i * ENTRY_WORDS + E_SOURCE]!, `entry ${i} source`);
   }
-
   type(i: number): number {
-    return this.region.i32[ENTRIES + i * ENTRY_WORDS + E_TYPE]!;
+    return this.checked(this.i32[this.published() + 1 + i * ENTRY_WORDS + E_TYPE]!, `entry ${i} type`);
   }
-
   covers(i: number, cpu: number): boolean {
-    return cpumaskHas(this.region.i32, ENTRIES + i * ENTRY_WORDS + E_CPUS, cpu);
+    if (i < 0) return false;
+    return cpumaskHas(this.i32, this.published() + 1 + i * ENTRY_WORDS + E_CPUS, cpu);
   }
-
-  /** Copies entry `i`'s cpumask into `dst` at `dstAt`. */
   copyCpus(i: number, dst: Int32Array, dstAt: number): void {
-    const at = ENTRIES + i * ENTRY_WORDS + E_CPUS;
-    for (let w = 0; w < CPUMASK_WORDS; w++) dst[dstAt + w] = this.region.i32[at + w]!;
+    const at = this.published() + 1 + i * ENTRY_WORDS + E_CPUS;
+    for (let w = 0; w < CPUMASK_WORDS; w++) dst[dstAt + w] = this.i32[at + w]!;
   }
-
-  /** `kvm_host_pmu_init`'s append (writer; arm_pmus_lock held by the caller's op). */
-  *append(source: number, type: number, cpus: readonly number[]): Op<void> {
-    yield this.lock.acquire;
-    const n = this.region.i32[COUNT]!;
-    if (n >= MAX_HOST_PMUS) {
-      yield this.lock.release;
-      throw new RangeError(`arm_pmus: more than ${MAX_HOST_PMUS} host PMUs`);
-    }
-    const at = ENTRIES + n * ENTRY_WORDS;
-    this.region.i32[at + E_SOURCE] = source;
-    this.region.i32[at + E_TYPE] = type;
-    cpumaskFill(this.region.i32, at + E_CPUS, cpus);
-    Atomics.store(this.region.i32, COUNT, n + 1); // publish (list_add_tail_rcu)
-    yield this.lock.release;
+  reclaimed(): number {
+    return Atomics.load(this.i32, RECLAIMED);
   }
 
   /** Enter a read-side section: the mutex, or rcu_read_lock(). */
   readLock(): SyncOp {
-    return this.design === 'rcu' ? RCU_READ_LOCK : this.lock.acquire;
+    return this.design === 'mutex' ? this.lock.acquire : RCU_READ_LOCK;
+  }
+  readUnlock(): SyncOp {
+    return this.design === 'mutex' ? this.lock.release : RCU_READ_UNLOCK;
   }
 
-  readUnlock(): SyncOp {
-    return this.design === 'rcu' ? RCU_READ_UNLOCK : this.lock.release;
+  /** `kvm_host_pmu_init`'s append (the writer): at run time too (CPU PMU hotplug). */
+  append(source: number, type: number, cpus: readonly number[]): Op<void> {
+    return this.update((to, n) => {
+      if (n >= MAX_HOST_PMUS) throw new RangeError(`arm_pmus: more than ${MAX_HOST_PMUS} host PMUs`);
+      const at = to + 1 + n * ENTRY_WORDS;
+      this.i32[at + E_SOURCE] = source;
+      this.i32[at + E_TYPE] = type;
+      cpumaskFill(this.i32, at + E_CPUS, cpus);
+      this.i32[to] = n + 1;
+    });
+  }
+
+  /**
+   * Publishes an identical copy of the list: the full writer path (copy, publish, grace
+   * period, reclaim) without changing what readers see. For stress tests, which need more
+   * writes than the list has room for appends.
+   */
+  republish(): Op<void> {
+    return this.update(() => {});
+  }
+
+  /** The writer: copy the published snapshot, change the copy, publish it, reclaim the old. */
+  private *update(change: (to: number, count: number) => void): Op<void> {
+    yield this.lock.acquire;
+    try {
+      const cur = Atomics.load(this.i32, CURRENT);
+      const from = this.base(cur);
+      const to = this.base(1 - cur);
+      this.i32.copyWithin(to, from, from + SNAPSHOT_WORDS);
+      change(to, this.i32[from]!);
+      Atomics.store(this.i32, CURRENT, 1 - cur); // publish (rcu_assign_pointer)
+      if (this.design === 'rcu') yield SYNCHRONIZE_RCU; // readers of the old snapshot finish
+      this.i32.fill(POISON, from, from + SNAPSHOT_WORDS);
+      Atomics.add(this.i32, RECLAIMED, 1);
+    } finally {
+      yield this.lock.release;
+    }
   }
 
   /**
@@ -95,32 +158,44 @@ export class PmuList {
    */
   *probe(cpu: number): Op<number> {
     yield this.readLock();
-    const found = this.firstCovering(cpu);
+    const found = this.walkCovering(cpu);
     yield this.readUnlock();
     return found;
   }
 
-  /**
-   * The walk itself, for a caller already inside a read-side section, or for a leaf step
-   * (FIXED-mode event creation) that begins and ends its RCU section within one
-   * indivisible step: entries are never removed, so a snapshot of `count` is safe.
-   */
+  /** The probe walk for a leaf step; enters the read side through `leaf` when installed. */
   firstCovering(cpu: number): number {
-    const n = this.count();
-    for (let i = 0; i < n; i++) if (this.covers(i, cpu)) return i;
+    this.leaf?.enter();
+    try {
+      return this.walkCovering(cpu);
+    } finally {
+      this.leaf?.exit();
+    }
+  }
+
+  /** One walk over one snapshot (loaded once), checking for poison as it reads. */
+  private walkCovering(cpu: number): number {
+    const s = this.published();
+    const n = this.checked(this.i32[s]!, 'count');
+    for (let i = 0; i < n; i++) {
+      const at = s + 1 + i * ENTRY_WORDS;
+      this.checked(this.i32[at + E_TYPE]!, `entry ${i} type`);
+      if (cpumaskHas(this.i32, at + E_CPUS, cpu)) return i;
+    }
     return -1;
   }
 
   /** Body of the SET_PMU search by perf type (spec §3.4 step 2); caller holds the read side. */
   findType(type: number): number {
-    const n = this.count();
-    for (let i = 0; i < n; i++) if (this.type(i) === type) return i;
+    const s = this.published();
+    const n = this.checked(this.i32[s]!, 'count');
+    for (let i = 0; i < n; i++) if (this.checked(this.i32[s + 1 + i * ENTRY_WORDS + E_TYPE]!, `entry ${i} type`) === type) return i;
     return -1;
   }
 
   /** `kvm_supports_guest_pmuv3`'s emptiness test: lock-free under RCU (never-removed entries). */
   *isEmpty(): Op<boolean> {
-    if (this.design === 'rcu') {
+    if (this.design !== 'mutex') {
       yield point('arm_pmus empty test');
       return this.count() === 0;
     }

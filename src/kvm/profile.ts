@@ -4,6 +4,7 @@
  * user can flip it without editing code: `createHost(p, { profile: 'mainline', switches })`.
  */
 import { unknownName, VpmuLabError } from '../host/errors.js';
+import { pmuListDesigns, type PmuListDesign } from '../host/pmu-list.js';
 
 export interface ProfileSwitches {
   /** Attribute id 5: 'none' (mainline: unknown attr → ENXIO) or FIXED_COUNTERS_ONLY (spec §3.6, §9 f). */
@@ -23,7 +24,7 @@ export interface ProfileSwitches {
   /** §1.2 v8: vPMU offered only if the PMUs cover every possible CPU (mainline: list non-empty). */
   readonly guestPmuNeedsFullCoverage: boolean;
   /** §1.2: how `arm_pmus` readers are protected — mainline mutex, FIXED series RCU. */
-  readonly pmuListDesign: 'mutex' | 'rcu';
+  readonly pmuListDesign: PmuListDesign;
 }
 
 export interface Profile extends ProfileSwitches {
@@ -74,7 +75,7 @@ export const switchHelp: Readonly<Record<keyof ProfileSwitches, string>> = Objec
   fixedExcludesFilter: 'FILTER and FIXED_COUNTERS_ONLY are mutually exclusive (§9 e, §3.3 step 5)',
   putClearsVcpuCpu: 'vcpu_put sets vcpu->cpu = -1, hiding migrations from the next load (§5.5, §8 item 17)',
   guestPmuNeedsFullCoverage: 'vPMU offered only if the host PMUs cover every CPU (§1.2 v8)',
-  pmuListDesign: 'arm_pmus readers: mutex (mainline) or RCU (FIXED series) (§1.2)',
+  pmuListDesign: "arm_pmus readers: mutex (mainline), rcu (FIXED series), or rcu-no-grace-period (broken on purpose) (§1.2)",
 });
 export const switchNames: readonly (keyof ProfileSwitches)[] = Object.freeze(
   Object.keys(mainline).filter((k) => k !== 'name' && k !== 'description') as (keyof ProfileSwitches)[],
@@ -93,7 +94,9 @@ export function resolveProfile(name: string = 'mainline', switches: Partial<Prof
     if (k === 'attr5' && v !== 'none' && v !== 'fixed-counters-only') {
       throw unknownName('attr5 value', v, ['none', 'fixed-counters-only']);
     }
-    if (k === 'pmuListDesign' && v !== 'mutex' && v !== 'rcu') throw unknownName('pmuListDesign', v, ['mutex', 'rcu']);
+    if (k === 'pmuListDesign' && !pmuListDesigns.includes(v as PmuListDesign)) {
+      throw unknownName('pmuListDesign', v, pmuListDesigns);
+    }
   }
   return Object.freeze({ ...base, ...switches });
 }

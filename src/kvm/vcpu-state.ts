@@ -61,11 +61,14 @@ export class KvmVcpu {
     readonly vm: KvmVm,
     readonly id: number,
     readonly region: Region,
+    /** False when attaching to a region another thread already initialised. */
+    fresh = true,
   ) {
     this.regs = region.u64.subarray(REGS, REGS + NR_REGS);
     this.evCount = region.u64.subarray(EV_COUNT, EV_COUNT + 32);
     this.i32 = region.i32;
     this.mutex = new LockRef('vcpu->mutex', `vcpu${id}->mutex`, this.i32, MUTEX, id);
+    if (!fresh) return;
     this.i32[CPU] = -1;
     this.i32.fill(-1, EV_PMU, EV_PMU + 32);
   }

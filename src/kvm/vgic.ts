@@ -25,8 +25,13 @@ export const isSpi = (irq: number): boolean => irq >= 32 && irq < 1020;
 export class Vgic {
   readonly i32: Int32Array;
 
-  constructor(region: Region, created: boolean) {
+  /** `created` undefined: attach to a region another thread already initialised. */
+  constructor(
+    readonly region: Region,
+    created?: boolean,
+  ) {
     this.i32 = region.i32;
+    if (created === undefined) return;
     this.i32[CREATED] = created ? 1 : 0;
     this.i32[NR_SPIS] = DEFAULT_NR_SPIS;
   }

@@ -52,10 +52,13 @@ export class KvmVm {
     readonly host: HostModel,
     readonly region: Region,
     readonly vgic: Vgic,
+    /** False when attaching to a region another thread already initialised. */
+    fresh = true,
   ) {
     this.i32 = region.i32;
     this.configLock = new LockRef('config_lock', `vm${id} config_lock`, this.i32, CONFIG_LOCK);
     this.kvmLock = new LockRef('kvm->lock', `vm${id} kvm->lock`, this.i32, KVM_LOCK);
+    if (!fresh) return;
     // VM create: no PMU chosen, every possible CPU supported, PMUVer = the host limit.
     this.i32[ARM_PMU] = -1;
     cpumaskFill(this.i32, SUPPORTED_CPUS, Array.from({ length: host.topology.cpus }, (_, c) => c));

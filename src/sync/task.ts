@@ -8,22 +8,25 @@
 import { assertLockOrder, type LockRef } from './lock.js';
 import type { SyncOp } from './seam.js';
 
-let nextTaskId = 1;
-
 /** A thread's registration with an RCU domain (hw mode); absent when steps are indivisible. */
 export interface RcuReader {
   enter(): void;
   exit(): void;
 }
 
+/** Ids below this are reserved for long-lived engine threads (slot + 1). */
+export const FIRST_DYNAMIC_TASK_ID = 1000;
+let nextTaskId = FIRST_DYNAMIC_TASK_ID;
+
 export class Task {
-  readonly id = nextTaskId++;
   readonly held: LockRef[] = [];
   rcuDepth = 0;
 
   constructor(
     readonly name: string,
     readonly rcu?: RcuReader,
+    /** The value written into lock owner words; unique across threads sharing locks. */
+    readonly id = nextTaskId++,
   ) {}
 
   /** True if `op` can be performed now without waiting for another task. */

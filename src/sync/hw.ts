@@ -1,0 +1,55 @@
+/**
+ * The hw driver: runs model operations on a real thread (a pCPU worker or a VMM thread)
+ * against locks and RCU in shared memory, blocking where the kernel would block. One
+ * `HwTask` per thread, reused for every operation it runs; its id (thread slot + 1) is
+ * what lock owner words show, so a watchdog can say who holds what.
+ */
+import type { LockRef } from './lock.js';
+import type { RcuDomain } from './rcu.js';
+import type { Op } from './seam.js';
+import { FIRST_DYNAMIC_TASK_ID, Task } from './task.js';
+
+export interface HwThreadHooks {
+  /** Told before the thread sleeps on a held lock (e.g. publish "waiting on X"). */
+  onWait?(lock: LockRef): void;
+  /** Told when it got the lock after waiting, or did not need to. */
+  onAcquired?(lock: LockRef): void;
+}
+
+export class HwTask extends Task {
+  constructor(
+    name: string,
+    /** The thread's slot: its RCU reader slot; its task id is slot + 1. */
+    readonly slot: number,
+    private readonly domain: RcuDomain | undefined,
+    private readonly hooks: HwThreadHooks = {},
+  ) {
+    if (slot + 1 >= FIRST_DYNAMIC_TASK_ID) throw new RangeError(`thread slot ${slot} too large`);
+    super(name, domain?.reader(slot), slot + 1);
+  }
+
+  protected override acquire(lock: LockRef): void {
+    lock.acquireBlocking(this.id, this.hooks.onWait);
+    this.hooks.onAcquired?.(lock);
+  }
+
+  protected override synchronize(): void {
+    this.domain?.synchronize();
+  }
+}
+
+/** Runs `op` to completion on this thread; on an exception the thread gives back its locks. */
+export function runHw<T>(op: Op<T>, task: HwTask): T {
+  try {
+    for (let step = op.next(); ; step = op.next()) {
+      if (step.done) {
+        task.assertClean();
+        return step.value;
+      }
+      task.perform(step.value);
+    }
+  } catch (e) {
+    task.abandon();
+    throw e;
+  }
+}
