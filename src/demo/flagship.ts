@@ -9,7 +9,9 @@ import { errnoName } from '../arch/errno.js';
 import { uapi } from '../arch/uapi.js';
 import { VpmuLabError } from '../host/errors.js';
 import type { TopologySpec } from '../host/topology.js';
-import { cycleDividerQuantum, GuestCrash, newCycleDividerState } from '../guest/cycle-divider.js';
+import { cycleDivider, cycleDividerState } from '../guest/cycle-divider.js';
+import { GuestCrash } from '../guest/guest-crash.js';
+import { guestMemoryLayout } from '../guest/memory.js';
 
 export type DemoConfig = 'default-pmu' | 'set-pmu' | 'fixed-counters-only';
 export const demoConfigs: readonly DemoConfig[] = ['default-pmu', 'set-pmu', 'fixed-counters-only'];
@@ -79,7 +81,8 @@ export function runDemoConfig(config: DemoConfig, options: DemoOptions = {}): De
   const schedule = pingPongSchedule(host, options.quanta ?? 8);
   const cycles = options.cyclesPerQuantum ?? 1_000_000;
   const mainCpu = schedule[0]!;
-  const state = newCycleDividerState();
+  const mem = guestMemoryLayout.allocate();
+  const params = { cycles, accesses: 0 };
   const row: DemoRow = {
     config,
     profile,
@@ -94,7 +97,7 @@ export function runDemoConfig(config: DemoConfig, options: DemoOptions = {}): De
   let prev = mainCpu;
   for (const [q, cpu] of schedule.entries()) {
     try {
-      const r = vcpu.run({ cpu, guest: cycleDividerQuantum(state, cycles) });
+      const r = vcpu.run({ cpu, guest: (g) => cycleDivider.quantum(g, mem, params) });
       if (r.exitReason === uapi.KVM_EXIT_FAIL_ENTRY) row.failEntries.push({ cpu: r.failEntry!.cpu });
       else if (r.ret !== 0) throw new VpmuLabError(`KVM_RUN on cpu ${cpu} returned ${errnoName(r.ret)}`);
       else row.quantaRun++;
@@ -112,6 +115,7 @@ export function runDemoConfig(config: DemoConfig, options: DemoOptions = {}): De
     }
     prev = cpu;
   }
+  const state = cycleDividerState(mem);
   row.executed = state.executed;
   row.counted = state.counted;
   row.monotonic = state.monotonic;

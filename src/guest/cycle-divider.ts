@@ -5,54 +5,55 @@
  * because the vCPU runs where the backing host PMU does not count — is a division by zero.
  */
 import { PMCR } from '../arch/pmu-bits.js';
-import type { GuestCpu } from '../kvm/guest-cpu.js';
+import { GuestCrash } from './guest-crash.js';
+import type { GuestMemory } from './memory.js';
+import type { Workload } from './workload.js';
 
-/** The guest's fatal exception, as Windows' bugcheck would report it. */
-export class GuestCrash extends Error {
-  override name = 'GuestCrash';
-  constructor(
-    message: string,
-    readonly cpu: number,
-  ) {
-    super(message);
-  }
-}
+// Guest memory words.
+const LAST = 0; // u64: PMCCNTR_EL0 as last read
+const EXECUTED = 1; // u64: cycles executed
+const COUNTED = 2; // u64: cycles the counter saw
+const ENABLED = 0; // i32
+const QUANTA = 1; // i32: quanta completed
+const BACKWARDS = 2; // i32: times the counter went backwards
+
+export const cycleDivider: Workload = {
+  name: 'cycle-divider',
+  description: 'Windows-like: divides work by its PMCCNTR_EL0 delta every quantum; a zero delta crashes it',
+  quantum(g, mem, { cycles }) {
+    if (mem.i32[ENABLED] === 0) {
+      g.write('PMCR_EL0', PMCR.E | PMCR.LC);
+      g.write('PMCNTENSET_EL0', 1n << 31n);
+      mem.i32[ENABLED] = 1;
+    }
+    const t0 = g.read('PMCCNTR_EL0');
+    if (mem.i32[QUANTA]! > 0 && t0 < mem.u64[LAST]!) mem.i32[BACKWARDS]!++;
+    g.exec(cycles, cycles);
+    const t1 = g.read('PMCCNTR_EL0');
+    mem.u64[LAST] = t1;
+    mem.u64[EXECUTED]! += BigInt(cycles);
+    mem.u64[COUNTED]! += t1 - t0;
+    if (t1 === t0) throw new GuestCrash(`division by zero: PMCCNTR_EL0 did not advance over ${cycles} cycles of work`, g.cpu);
+    mem.i32[QUANTA]!++;
+  },
+  report(mem) {
+    const s = cycleDividerState(mem);
+    return { quanta: s.quanta, executed: String(s.executed), counted: String(s.counted), monotonic: s.monotonic };
+  },
+};
 
 export interface CycleDividerState {
-  /** Quanta the guest completed. */
   quanta: number;
-  enabled: boolean;
-  /** PMCCNTR_EL0 as last read; it must never go backwards. */
-  last: bigint | undefined;
-  /** Cycles the guest executed, and the cycles its counter saw. */
   executed: bigint;
   counted: bigint;
   monotonic: boolean;
 }
 
-export function newCycleDividerState(): CycleDividerState {
-  return { quanta: 0, enabled: false, last: undefined, executed: 0n, counted: 0n, monotonic: true };
-}
-
-/** One quantum of the guest: `cycles` of work timed with PMCCNTR_EL0. */
-export function cycleDividerQuantum(state: CycleDividerState, cycles: number): (g: GuestCpu) => void {
-  return (g) => {
-    if (!state.enabled) {
-      g.write('PMCR_EL0', PMCR.E | PMCR.LC);
-      g.write('PMCNTENSET_EL0', 1n << 31n);
-      state.enabled = true;
-    }
-    const t0 = g.read('PMCCNTR_EL0');
-    if (state.last !== undefined && t0 < state.last) state.monotonic = false;
-    g.exec(cycles, cycles);
-    const t1 = g.read('PMCCNTR_EL0');
-    state.last = t1;
-    state.executed += BigInt(cycles);
-    const delta = t1 - t0;
-    state.counted += delta;
-    if (delta === 0n) {
-      throw new GuestCrash(`division by zero: PMCCNTR_EL0 did not advance over ${cycles} cycles of work`, g.cpu);
-    }
-    state.quanta++;
+export function cycleDividerState(mem: GuestMemory): CycleDividerState {
+  return {
+    quanta: mem.i32[QUANTA]!,
+    executed: mem.u64[EXECUTED]!,
+    counted: mem.u64[COUNTED]!,
+    monotonic: mem.i32[BACKWARDS] === 0,
   };
 }

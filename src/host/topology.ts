@@ -5,7 +5,8 @@
 import { PMUVER } from '../arch/pmuver.js';
 import { MAX_CPUS } from './cpumask.js';
 import { MAX_HOST_PMUS } from './pmu-list.js';
-import { badField, VpmuLabError } from './errors.js';
+import { badField } from './errors.js';
+import { checkKnownKeys, checkObject, isInt } from './validate.js';
 import { defaultEventsFor } from './events.js';
 
 export interface PmuSpec {
@@ -62,23 +63,6 @@ export interface Topology {
 }
 
 const VALID_PMUVER = [PMUVER.IMP, PMUVER.V3P1, PMUVER.V3P4, PMUVER.V3P5, PMUVER.V3P7, PMUVER.IMP_DEF];
-
-function isInt(v: unknown): v is number {
-  return typeof v === 'number' && Number.isInteger(v);
-}
-
-function checkObject(path: string, v: unknown): Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw badField(path, 'an object', v);
-  return v as Record<string, unknown>;
-}
-
-function checkKnownKeys(path: string, o: Record<string, unknown>, keys: readonly string[]): void {
-  for (const k of Object.keys(o)) {
-    if (!keys.includes(k)) {
-      throw new VpmuLabError(`${path}.${k}: unknown field; valid fields: ${keys.join(', ')}`);
-    }
-  }
-}
 
 const PMU_KEYS = ['name', 'cpus', 'counters', 'pmuver', 'events', 'type', 'kind', 'mapsEvents'] as const;
 const TOPOLOGY_KEYS = ['name', 'pmus', 'cpus', 'description', 'appleImpdefTraps', 'aarch32El0', 'typeBase'] as const;

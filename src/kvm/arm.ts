@@ -81,7 +81,10 @@ function* loadPmu(vcpu: KvmVcpu, cpu: number, lastCpu: number): Op<void> {
   yield list.readLock();
   const moved = list.firstCovering(cpu) !== list.firstCovering(lastCpu);
   yield list.readUnlock();
-  if (moved) vcpu.makeRequest(REQ.RELOAD_PMU);
+  if (moved) {
+    vcpu.makeRequest(REQ.RELOAD_PMU);
+    vcpu.countLoadReload();
+  }
 }
 
 /** `kvm_arch_vcpu_load` (the PMU-relevant part). */

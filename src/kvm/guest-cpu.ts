@@ -12,6 +12,9 @@ import type { KvmVcpu } from './vcpu-state.js';
 export type GuestProgram = (g: GuestCpu) => void;
 
 export class GuestCpu {
+  /** Trapped PMU register accesses so far in this KVM_RUN. */
+  accesses = 0;
+
   constructor(
     private readonly vcpu: KvmVcpu,
     /** The physical CPU this KVM_RUN executes on. */
@@ -21,12 +24,14 @@ export class GuestCpu {
   ) {}
 
   read(name: string): bigint {
+    this.accesses++;
     const v = guestRead(this.vcpu, register(name), this.el);
     serviceRequests(this.vcpu);
     return v;
   }
 
   write(name: string, value: bigint): void {
+    this.accesses++;
     guestWrite(this.vcpu, register(name), BigInt.asUintN(64, value), this.el);
     serviceRequests(this.vcpu);
   }

@@ -49,6 +49,7 @@ const USER_IRQ_LEVEL = L.i32(); // what userspace last saw (no in-kernel irqchip
 const CPU = L.i32(); // vcpu->cpu, -1 = not loaded
 const REQUESTS = L.i32();
 const MUTEX = L.i32(LOCK_WORDS);
+const LOAD_RELOADS = L.i32(); // observability: reload requests raised by the per-load check
 export const vcpuLayout = L.build();
 
 export class KvmVcpu {
@@ -136,6 +137,13 @@ export class KvmVcpu {
   /** `kvm_check_request`: test and clear. */
   checkRequest(req: number): boolean {
     return (Atomics.and(this.i32, REQUESTS, ~req) & req) !== 0;
+  }
+  /** How many times the FIXED per-load check raised KVM_REQ_RELOAD_PMU (spec §5.5). */
+  get loadReloads(): number {
+    return Atomics.load(this.i32, LOAD_RELOADS);
+  }
+  countLoadReload(): void {
+    Atomics.add(this.i32, LOAD_RELOADS, 1);
   }
   pendingRequests(): number {
     return Atomics.load(this.i32, REQUESTS);

@@ -1,0 +1,179 @@
+/**
+ * The engine's control region, one SharedArrayBuffer for a run: the stop/start words, each
+ * vCPU's scheduling state, each pCPU's doorbell, and each thread's statistics and status.
+ * Every word has one writer except where a comment says otherwise; the coordinator only
+ * reads (statistics are published with atomic adds, so a reader never sees a torn value).
+ */
+import { LayoutBuilder, type Region } from '../mem/region.js';
+
+/** Per-thread statistics (u64). */
+export const STAT = Object.freeze({
+  LOADS: 0,
+  MIGRATIONS: 1,
+  ACCESSES: 2,
+  IOCTLS: 3,
+  CRASHES: 4,
+  FAIL_ENTRIES: 5,
+  RUN_ERRORS: 6,
+  QUANTA: 7,
+  /** Bumped at every completed operation: the watchdog's progress signal. */
+  HEARTBEAT: 8,
+  /** Reload requests raised by the per-load check (spec §5.5). */
+  LOAD_RELOADS: 9,
+  /** §8 item 4: a guest entered on a CPU outside supported_cpus. */
+  ITEM4: 10,
+  /** §8 item 13: SET_NR_COUNTERS succeeded after the VM ran. */
+  ITEM13: 11,
+});
+const NSTATS = 12;
+/** Errno histogram per thread: index = -ret (0 = success). */
+export const ERRNO_SLOTS = 32;
+
+/** vCPU scheduling state values (besides ≥ 0: ready to run on that pCPU). */
+export const SCHED = Object.freeze({ RUNNING: -1, DONE: -2, CRASHED: -3 });
+
+/** Thread status values. */
+export const STATUS = Object.freeze({ STARTING: 0, RUNNING: 1, IDLE: 2, WAITING: 3, EXITED: 4 });
+
+export interface ControlShape {
+  cpus: number;
+  vcpus: number;
+  threads: number;
+}
+
+export class Control {
+  readonly i32: Int32Array;
+  readonly u64: BigUint64Array;
+  private readonly o: ReturnType<typeof offsets>;
+
+  constructor(
+    readonly shape: ControlShape,
+    readonly region: Region,
+  ) {
+    this.i32 = region.i32;
+    this.u64 = region.u64;
+    this.o = offsets(shape);
+  }
+
+  static create(shape: ControlShape): Control {
+    return new Control(shape, offsets(shape).layout.allocate(true));
+  }
+
+  static attach(shape: ControlShape, buffer: SharedArrayBuffer): Control {
+    return new Control(shape, offsets(shape).layout.view(buffer));
+  }
+
+  get buffer(): SharedArrayBuffer {
+    return this.region.buffer as SharedArrayBuffer;
+  }
+
+  // --- run control ---
+  stopped(): boolean {
+    return Atomics.load(this.i32, this.o.STOP) !== 0;
+  }
+  stop(): void {
+    Atomics.store(this.i32, this.o.STOP, 1);
+    for (let c = 0; c < this.shape.cpus; c++) this.ring(c);
+  }
+  /** Workers block here until the coordinator starts the run. */
+  awaitStart(): void {
+    while (Atomics.load(this.i32, this.o.START) === 0) Atomics.wait(this.i32, this.o.START, 0, 100);
+  }
+  start(): void {
+    Atomics.store(this.i32, this.o.START, 1);
+    Atomics.notify(this.i32, this.o.START);
+  }
+
+  // --- vCPU scheduling (writers: the pCPU that runs the vCPU; the coordinator at setup) ---
+  sched(v: number): number {
+    return Atomics.load(this.i32, this.o.SCHED + v);
+  }
+  /** Claims vCPU v if it is ready for `cpu`; true if this thread now runs it. */
+  claim(v: number, cpu: number): boolean {
+    return Atomics.compareExchange(this.i32, this.o.SCHED + v, cpu, SCHED.RUNNING) === cpu;
+  }
+  /** Makes vCPU v ready on `cpu` (or DONE/CRASHED) and rings that pCPU's doorbell. */
+  setSched(v: number, state: number): void {
+    Atomics.store(this.i32, this.o.SCHED + v, state);
+    if (state >= 0) this.ring(state);
+  }
+  lastCpu(v: number): number {
+    return this.i32[this.o.LAST_CPU + v]!;
+  }
+  setLastCpu(v: number, cpu: number): void {
+    this.i32[this.o.LAST_CPU + v] = cpu;
+  }
+  vcpuQuanta(v: number): number {
+    return this.i32[this.o.VCPU_QUANTA + v]!;
+  }
+  countVcpuQuantum(v: number): number {
+    return ++this.i32[this.o.VCPU_QUANTA + v]!;
+  }
+  /** Per-vCPU PRNG state (seeded policy), so a vCPU's draws do not depend on the worker. */
+  rngState(v: number): number {
+    return this.i32[this.o.RNG + v]!;
+  }
+  setRngState(v: number, s: number): void {
+    this.i32[this.o.RNG + v] = s;
+  }
+
+  // --- doorbells ---
+  doorbell(cpu: number): number {
+    return Atomics.load(this.i32, this.o.DOORBELL + cpu);
+  }
+  ring(cpu: number): void {
+    Atomics.add(this.i32, this.o.DOORBELL + cpu, 1);
+    Atomics.notify(this.i32, this.o.DOORBELL + cpu, 1);
+  }
+  /** Sleeps until the doorbell moves from `seen` (or the timeout). */
+  waitDoorbell(cpu: number, seen: number, timeoutMs: number): void {
+    Atomics.wait(this.i32, this.o.DOORBELL + cpu, seen, timeoutMs);
+  }
+
+  // --- per-thread statistics and status ---
+  add(thread: number, stat: number, n: bigint | number = 1n): void {
+    Atomics.add(this.u64, this.o.STATS + thread * NSTATS + stat, BigInt(n));
+  }
+  stat(thread: number, stat: number): bigint {
+    return Atomics.load(this.u64, this.o.STATS + thread * NSTATS + stat);
+  }
+  total(stat: number): bigint {
+    let t = 0n;
+    for (let th = 0; th < this.shape.threads; th++) t += this.stat(th, stat);
+    return t;
+  }
+  countErrno(thread: number, ret: number): void {
+    Atomics.add(this.u64, this.o.ERRNOS + thread * ERRNO_SLOTS + Math.min(-ret, ERRNO_SLOTS - 1), 1n);
+  }
+  errnoCounts(thread: number): bigint[] {
+    return Array.from({ length: ERRNO_SLOTS }, (_, e) => Atomics.load(this.u64, this.o.ERRNOS + thread * ERRNO_SLOTS + e));
+  }
+  setStatus(thread: number, status: number, waitingOn = -1): void {
+    Atomics.store(this.i32, this.o.WAITING_ON + thread, waitingOn);
+    Atomics.store(this.i32, this.o.STATUS + thread, status);
+  }
+  status(thread: number): { status: number; waitingOn: number } {
+    return {
+      status: Atomics.load(this.i32, this.o.STATUS + thread),
+      waitingOn: Atomics.load(this.i32, this.o.WAITING_ON + thread),
+    };
+  }
+}
+
+function offsets({ cpus, vcpus, threads }: ControlShape) {
+  const L = new LayoutBuilder();
+  const o = {
+    STOP: L.i32(),
+    START: L.i32(),
+    SCHED: L.i32(vcpus),
+    LAST_CPU: L.i32(vcpus),
+    VCPU_QUANTA: L.i32(vcpus),
+    RNG: L.i32(vcpus),
+    DOORBELL: L.i32(cpus),
+    STATUS: L.i32(threads),
+    WAITING_ON: L.i32(threads),
+    STATS: L.u64(threads * NSTATS),
+    ERRNOS: L.u64(threads * ERRNO_SLOTS),
+  };
+  return { ...o, layout: L.build() };
+}

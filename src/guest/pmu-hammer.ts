@@ -1,0 +1,24 @@
+/**
+ * The PMU hammer: as many trapped PMU register accesses per quantum as asked, mixing
+ * reads of the cycle counter and PMSELR-indexed accesses — the trap path at full speed.
+ */
+import type { Workload } from './workload.js';
+
+const QUANTA = 0;
+const ACCESSES = 0; // u64: an i32 would overflow past 2^31 accesses
+export const pmuHammer: Workload = {
+  name: 'pmu-hammer',
+  description: 'guest PMU register accesses as fast as possible (cycle counter, PMSELR, PMXEVTYPER)',
+  quantum(g, mem, { accesses, cycles }) {
+    for (let k = 0; k < accesses; k += 4) {
+      g.read('PMCCNTR_EL0');
+      g.write('PMSELR_EL0', 31n);
+      g.read('PMXEVTYPER_EL0');
+      g.read('PMCR_EL0');
+    }
+    g.exec(cycles, cycles);
+    mem.i32[QUANTA]!++;
+    mem.u64[ACCESSES]! += BigInt(accesses);
+  },
+  report: (mem) => ({ quanta: mem.i32[QUANTA]!, accesses: String(mem.u64[ACCESSES]!) }),
+};

@@ -1,0 +1,36 @@
+/** Shared checks for user-written objects (topologies, scenarios): each names the field path. */
+import { badField, VpmuLabError } from './errors.js';
+
+export function isInt(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v);
+}
+
+export function checkObject(path: string, v: unknown): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw badField(path, 'an object', v);
+  return v as Record<string, unknown>;
+}
+
+export function checkKnownKeys(path: string, o: Record<string, unknown>, keys: readonly string[]): void {
+  for (const k of Object.keys(o)) {
+    if (!keys.includes(k)) throw new VpmuLabError(`${path}.${k}: unknown field; valid fields: ${keys.join(', ')}`);
+  }
+}
+
+/** An optional integer field in [min, max], or the fallback. */
+export function intField(path: string, v: unknown, fallback: number, min: number, max: number): number {
+  if (v === undefined) return fallback;
+  if (!isInt(v) || v < min || v > max) throw badField(path, `an integer ${min}..${max}`, v);
+  return v;
+}
+
+/** An optional field that must be one of `choices`, or the fallback. */
+export function oneOf<T extends string>(path: string, v: unknown, choices: readonly T[], fallback: T): T {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'string' || !choices.includes(v as T)) throw badField(path, `one of ${choices.join(', ')}`, v);
+  return v as T;
+}
+
+export function checkArray(path: string, v: unknown, what: string): unknown[] {
+  if (!Array.isArray(v)) throw badField(path, `an array of ${what}`, v);
+  return v;
+}
