@@ -7,6 +7,7 @@ import { createHost, type Host } from '../api/host.js';
 import type { Vcpu } from '../api/vcpu.js';
 import { errnoName } from '../arch/errno.js';
 import { uapi } from '../arch/uapi.js';
+import { setUpVm } from '../engine/vm-setup.js';
 import { VpmuLabError } from '../host/errors.js';
 import type { TopologySpec } from '../host/topology.js';
 import { cycleDivider, cycleDividerState } from '../guest/cycle-divider.js';
@@ -38,8 +39,6 @@ export interface DemoRow {
   setupError?: string;
 }
 
-const { KVM_ARM_VCPU_PMU_V3_CTRL: CTRL } = uapi;
-
 /** The adversarial schedule: alternate between the first and last PMU's CPUs. */
 export function pingPongSchedule(host: Host, quanta: number): number[] {
   const pmus = host.pmus;
@@ -53,25 +52,11 @@ function pmuNameOf(host: Host, cpu: number): string {
   return host.pmus.find((p) => p.cpus.includes(cpu))?.name ?? 'none';
 }
 
-function check(ret: number, what: string): void {
-  if (ret !== 0) throw new VpmuLabError(`demo setup: ${what} returned ${errnoName(ret)}`);
-}
-
 /** VMM setup the way kvmtool/QEMU do it, plus the configuration's own attribute. */
 function setUpVcpu(host: Host, config: DemoConfig, mainCpu: number): Vcpu {
   const vm = host.createVm();
   const vcpu = vm.createVcpu();
-  check(vcpu.init({ pmu: true }, { cpu: mainCpu }), 'KVM_ARM_VCPU_INIT');
-  if (config === 'set-pmu') {
-    const pmu = host.pmus.find((p) => p.cpus.includes(mainCpu))!;
-    check(vcpu.setDeviceAttr(CTRL, uapi.KVM_ARM_VCPU_PMU_V3_SET_PMU, pmu.type), `SET_PMU(${pmu.name})`);
-  }
-  if (config === 'fixed-counters-only') {
-    check(vcpu.setDeviceAttr(CTRL, uapi.KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY), 'FIXED_COUNTERS_ONLY');
-  }
-  check(vm.vgicInit(), 'KVM_DEV_ARM_VGIC_CTRL_INIT');
-  check(vcpu.setDeviceAttr(CTRL, uapi.KVM_ARM_VCPU_PMU_V3_IRQ, 23), 'IRQ=23');
-  check(vcpu.setDeviceAttr(CTRL, uapi.KVM_ARM_VCPU_PMU_V3_INIT), 'PMU INIT');
+  setUpVm(vm.model, [vcpu], { config, initCpu: mainCpu, vcpuSetup: ['full'] });
   return vcpu;
 }
 

@@ -73,7 +73,12 @@ export class Control {
   }
   stop(): void {
     Atomics.store(this.i32, this.o.STOP, 1);
+    Atomics.notify(this.i32, this.o.STOP);
     for (let c = 0; c < this.shape.cpus; c++) this.ring(c);
+  }
+  /** Sleeps up to `ms`, waking early when the run stops. */
+  pause(ms: number): void {
+    Atomics.wait(this.i32, this.o.STOP, 0, ms);
   }
   /** Workers block here until the coordinator starts the run. */
   awaitStart(): void {

@@ -1,20 +1,24 @@
 /**
- * The global `arm_pmus` list (spec §1.2) in shared memory. Entries are never removed
- * (§8 item 18), so an entry's index is stable and VMs keep it as their `arm_pmu`.
+ * The global `arm_pmus` list (spec §1.2) in shared memory, as the kernel has it: PMU
+ * objects that are never freed, and list nodes that readers walk.
  *
- * Representation: copy-on-write snapshots. `current` names the published snapshot (one of
- * two slots); a snapshot is a count and the entries. The writer (`kvm_host_pmu_init`)
- * copies the published snapshot into the other slot, appends, publishes it with one release
- * store (rcu_assign_pointer), and then reclaims the old slot by overwriting it with POISON.
+ * - The PMU table: entry i (perf type, event source, cpumask) is written once, before it is
+ *   published, and never changes or goes away — like `struct arm_pmu`. A VM keeps an entry
+ *   index as its `arm_pmu` and dereferences it lock-free (spec §5.1), as the kernel does.
+ * - The list: copy-on-write snapshots of the node order. `current` names the published
+ *   snapshot (one of two slots). The writer (`kvm_host_pmu_init`) copies the published
+ *   snapshot into the other slot, changes the copy, publishes it with one release store
+ *   (rcu_assign_pointer), and reclaims the old slot by overwriting it with POISON.
  *
  * Locking, per design (the lock is taken where these functions say):
- * - 'mutex' (mainline): `arm_pmus_lock` around every reader and the writer, so no reader
- *   can be in the old snapshot while the writer holds the lock: it is reclaimed at once.
+ * - 'mutex' (mainline): `arm_pmus_lock` around every walk and the writer, so no reader can
+ *   be in the old snapshot while the writer holds the lock: it is reclaimed at once.
  *   Lock order: config_lock → arm_pmus_lock (SET_PMU searches inside config_lock).
- * - 'rcu' (FIXED series): readers only mark an RCU read-side section and load `current`
+ * - 'rcu' (FIXED series): walkers only mark an RCU read-side section and load `current`
  *   once; the writer still takes `arm_pmus_lock` against other writers, and waits a grace
- *   period (synchronize_rcu) before poisoning the old snapshot. A reader that touched a
+ *   period (synchronize_rcu) before poisoning the old snapshot. A walker that touched a
  *   snapshot outside its section would read POISON: `RcuViolation`.
+ * The emptiness test reads one word (`registered`), like the kernel's lockless list_empty.
  */
 import { LOCK_WORDS, LockRef } from '../sync/lock.js';
 import { point, RCU_READ_LOCK, RCU_READ_UNLOCK, SYNCHRONIZE_RCU, type Op, type SyncOp } from '../sync/seam.js';
@@ -30,19 +34,17 @@ const ENTRY_WORDS = 2 + CPUMASK_WORDS;
 const E_SOURCE = 0;
 const E_TYPE = 1;
 const E_CPUS = 2;
-const SNAPSHOT_WORDS = 1 + MAX_HOST_PMUS * ENTRY_WORDS; // count, entries
+const SNAPSHOT_WORDS = 1 + MAX_HOST_PMUS; // count, node order (entry indices)
 
 const L = new LayoutBuilder();
 const CURRENT = L.i32();
 const LOCK = L.i32(LOCK_WORDS);
 const RECLAIMED = L.i32(); // snapshots poisoned so far
+const REGISTERED = L.i32(); // entries in the table (published ones)
+const TABLE = L.i32(MAX_HOST_PMUS * ENTRY_WORDS);
 const SNAPSHOTS = L.i32(2 * SNAPSHOT_WORDS);
 export const pmuListLayout = L.build();
 
-/**
- * 'rcu-no-grace-period' is deliberately broken — RCU readers, but the writer reclaims
- * without waiting for them — so the torture tests can show their poison check catches it.
- */
 export type PmuListDesign = 'mutex' | 'rcu' | 'rcu-no-grace-period';
 export const pmuListDesigns: readonly PmuListDesign[] = Object.freeze(['mutex', 'rcu', 'rcu-no-grace-period']);
 
@@ -83,22 +85,26 @@ export class PmuList {
     return v;
   }
 
-  // --- entry accessors: entries are stable by index in every live snapshot ---
+  private entry(i: number): number {
+    return TABLE + i * ENTRY_WORDS;
+  }
+
+  // --- PMU objects: stable once published, read lock-free ---
+  /** Registered PMUs (one load, like list_empty's). */
   count(): number {
-    return this.checked(this.i32[this.published()]!, 'count');
+    return Atomics.load(this.i32, REGISTERED);
   }
   source(i: number): number {
-    return this.checked(this.i32[this.published() + 1 + i * ENTRY_WORDS + E_SOURCE]!, `entry ${i} source`);
+    return this.i32[this.entry(i) + E_SOURCE]!;
   }
   type(i: number): number {
-    return this.checked(this.i32[this.published() + 1 + i * ENTRY_WORDS + E_TYPE]!, `entry ${i} type`);
+    return this.i32[this.entry(i) + E_TYPE]!;
   }
   covers(i: number, cpu: number): boolean {
-    if (i < 0) return false;
-    return cpumaskHas(this.i32, this.published() + 1 + i * ENTRY_WORDS + E_CPUS, cpu);
+    return i >= 0 && cpumaskHas(this.i32, this.entry(i) + E_CPUS, cpu);
   }
   copyCpus(i: number, dst: Int32Array, dstAt: number): void {
-    const at = this.published() + 1 + i * ENTRY_WORDS + E_CPUS;
+    const at = this.entry(i) + E_CPUS;
     for (let w = 0; w < CPUMASK_WORDS; w++) dst[dstAt + w] = this.i32[at + w]!;
   }
   reclaimed(): number {
@@ -117,11 +123,13 @@ export class PmuList {
   append(source: number, type: number, cpus: readonly number[]): Op<void> {
     return this.update((to, n) => {
       if (n >= MAX_HOST_PMUS) throw new RangeError(`arm_pmus: more than ${MAX_HOST_PMUS} host PMUs`);
-      const at = to + 1 + n * ENTRY_WORDS;
+      const at = this.entry(n); // the new PMU object, not yet reachable
       this.i32[at + E_SOURCE] = source;
       this.i32[at + E_TYPE] = type;
       cpumaskFill(this.i32, at + E_CPUS, cpus);
+      this.i32[to + 1 + n] = n; // its list node
       this.i32[to] = n + 1;
+      Atomics.store(this.i32, REGISTERED, n + 1);
     });
   }
 
@@ -173,14 +181,13 @@ export class PmuList {
     }
   }
 
-  /** One walk over one snapshot (loaded once), checking for poison as it reads. */
+  /** One walk over one snapshot (loaded once), checking each node it reads for poison. */
   private walkCovering(cpu: number): number {
     const s = this.published();
     const n = this.checked(this.i32[s]!, 'count');
-    for (let i = 0; i < n; i++) {
-      const at = s + 1 + i * ENTRY_WORDS;
-      this.checked(this.i32[at + E_TYPE]!, `entry ${i} type`);
-      if (cpumaskHas(this.i32, at + E_CPUS, cpu)) return i;
+    for (let k = 0; k < n; k++) {
+      const i = this.checked(this.i32[s + 1 + k]!, `node ${k}`);
+      if (this.covers(i, cpu)) return i;
     }
     return -1;
   }
@@ -189,7 +196,10 @@ export class PmuList {
   findType(type: number): number {
     const s = this.published();
     const n = this.checked(this.i32[s]!, 'count');
-    for (let i = 0; i < n; i++) if (this.checked(this.i32[s + 1 + i * ENTRY_WORDS + E_TYPE]!, `entry ${i} type`) === type) return i;
+    for (let k = 0; k < n; k++) {
+      const i = this.checked(this.i32[s + 1 + k]!, `node ${k}`);
+      if (this.type(i) === type) return i;
+    }
     return -1;
   }
 

@@ -1,0 +1,89 @@
+/** The scenarios `vpmu-lab run NAME` knows without a file. */
+import type { ScenarioSpec } from './scenario.js';
+
+const oneDividerVcpu = [{ workload: 'cycle-divider', cycles: 1_000_000, start: 0 }] as const;
+
+export const builtinScenarios: Readonly<Record<string, ScenarioSpec>> = Object.freeze({
+  flagship: {
+    name: 'flagship',
+    description:
+      'The three-configuration demonstration on real workers: a Windows-like guest per VM ping-pongs between clusters under the default PMU, SET_PMU(A55) and FIXED_COUNTERS_ONLY',
+    host: 'rk3588',
+    profile: 'fixed-counters-only',
+    scheduler: { policy: 'ping-pong' },
+    quanta: 16,
+    durationMs: 20_000,
+    vms: [
+      { config: 'default-pmu', vcpus: [...oneDividerVcpu] },
+      { config: 'set-pmu', pmu: 'armv8_cortex_a55', vcpus: [...oneDividerVcpu] },
+      { config: 'fixed-counters-only', vcpus: [...oneDividerVcpu] },
+    ],
+  },
+  'config-race': {
+    name: 'config-race',
+    description:
+      'VMM threads issue FILTER / SET_PMU / SET_NR_COUNTERS / FIXED_COUNTERS_ONLY / INIT through vCPUs 2-3 while vCPUs 0-1 run perf-stat and migrate at random (spec §8 items 13, 24, 25)',
+    host: 'rk3588',
+    scheduler: { policy: 'random', seed: 1 },
+    durationMs: 1500,
+    vms: [
+      {
+        config: 'default-pmu',
+        vcpus: [
+          { workload: 'perf-stat', cycles: 20_000 },
+          { workload: 'perf-stat', cycles: 20_000 },
+          { workload: 'perf-stat', cycles: 20_000, setup: 'vcpu-init' },
+          { workload: 'perf-stat', cycles: 20_000, setup: 'vcpu-init' },
+        ],
+      },
+    ],
+    vmm: [
+      {
+        name: 'configurator',
+        steps: [
+          { op: 'set-attr', vcpu: 2, attr: 'FILTER', value: { baseEvent: 0x08, nevents: 1, action: 1 } },
+          { op: 'set-attr', vcpu: 3, attr: 'SET_PMU', value: 'armv8_cortex_a76' },
+          { op: 'set-attr', vcpu: 2, attr: 'SET_NR_COUNTERS', value: 2 },
+          { op: 'set-attr', vcpu: 3, attr: 'SET_NR_COUNTERS', value: 6 },
+          { op: 'set-attr', vcpu: 3, attr: 'FIXED_COUNTERS_ONLY' },
+        ],
+      },
+      {
+        name: 'initialiser',
+        steps: [
+          { op: 'vcpu-init', vcpu: 2, cpu: 4 },
+          { op: 'set-attr', vcpu: 2, attr: 'IRQ', value: 23 },
+          { op: 'set-attr', vcpu: 2, attr: 'INIT' },
+          { op: 'vcpu-init', vcpu: 3, cpu: 0 },
+          { op: 'get-reg', vcpu: 0, reg: 'PMCR_EL0' },
+          { op: 'republish-pmus' },
+        ],
+      },
+    ],
+  },
+  hammer: {
+    name: 'hammer',
+    description: 'The PMU hammer: guest PMU register accesses as fast as the trap path allows, one vCPU pinned per cluster',
+    host: 'rk3588',
+    scheduler: { policy: 'pinned' },
+    durationMs: 2000,
+    vms: [
+      {
+        vcpus: [
+          { workload: 'pmu-hammer', accesses: 20_000, cycles: 1000, start: 0 },
+          { workload: 'pmu-hammer', accesses: 20_000, cycles: 1000, start: 4 },
+        ],
+      },
+    ],
+  },
+  'perf-stat-pingpong': {
+    name: 'perf-stat-pingpong',
+    description: 'Four perf-stat guests under the default PMU, moved to the other cluster every quantum: counters freeze, never run backwards',
+    host: 'rk3588',
+    scheduler: { policy: 'ping-pong' },
+    durationMs: 1500,
+    vms: [{ vcpus: [0, 1, 2, 3].map(() => ({ workload: 'perf-stat', cycles: 50_000 })) }],
+  },
+});
+
+export const builtinScenarioNames: readonly string[] = Object.freeze(Object.keys(builtinScenarios));

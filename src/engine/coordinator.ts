@@ -1,0 +1,246 @@
+/**
+ * The coordinator (main thread): builds the world on SharedArrayBuffers, sets the VMs up,
+ * starts one worker per physical CPU and one per VMM thread — once per run — then watches:
+ * progress (a callback every `progressMs`), the end (duration elapsed, or every vCPU done
+ * and every VMM script finished), faults (a worker that throws or exits: reported with its
+ * thread, the run ends and no other worker is left hanging), a watchdog (no progress for
+ * `watchdogMs`: the lock table is dumped), and an abort signal (SIGINT: partial report).
+ */
+import { Worker } from 'node:worker_threads';
+import { Vcpu } from '../api/vcpu.js';
+import { errnoName } from '../arch/errno.js';
+import { formatCpuList } from '../host/cpumask.js';
+import { workload } from '../guest/index.js';
+import { Control, ERRNO_SLOTS, SCHED, STAT, STATUS } from './control.js';
+import { lockTable } from './lock-table.js';
+import { threadNames, worldShapeOf, type WorkerJob } from './messages.js';
+import type { RunReport } from './report.js';
+import type { Scenario } from './scenario.js';
+import { rngSeed, resolvePolicy } from './scheduler.js';
+import { setUpVm } from './vm-setup.js';
+import { workerPath } from './worker-path.js';
+import { World } from './world.js';
+
+export interface Progress {
+  elapsedMs: number;
+  loadsPerSec: number;
+  migrationsPerSec: number;
+  guestAccessesPerSec: number;
+  ioctlsPerSec: number;
+  crashes: number;
+}
+
+export interface RunOptions {
+  onProgress?: (p: Progress) => void;
+  progressMs?: number;
+  /** Aborting it stops the run early (SIGINT); the report says `interrupted`. */
+  signal?: AbortSignal;
+  /** Test hook: terminate this thread's worker this many ms into the run. */
+  killThreadAfterMs?: { thread: number; ms: number };
+}
+
+const GRACE_MS = 2000;
+
+function setUpWorld(world: World, s: Scenario): void {
+  s.vms.forEach((plan, i) => {
+    const vm = world.vms[i]!;
+    setUpVm(
+      vm,
+      vm.vcpus.map((v) => new Vcpu(v)),
+      {
+        config: plan.config,
+        pmuType: plan.pmu === undefined ? undefined : s.topology.pmus.find((p) => p.name === plan.pmu)!.type,
+        initCpu: plan.initCpu,
+        vcpuSetup: plan.vcpus.map((v) => v.setup),
+      },
+    );
+  });
+}
+
+export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<RunReport> {
+  const world = World.create(worldShapeOf(s));
+  setUpWorld(world, s);
+  const names = threadNames(s);
+  const plans = s.vms.flatMap((vm) => vm.vcpus);
+  const control = Control.create({ cpus: s.topology.cpus, vcpus: plans.length, threads: names.length });
+  const policy = resolvePolicy(s.policy, s.seed);
+  plans.forEach((p, v) => {
+    control.setRngState(v, rngSeed(policy, v));
+    control.setLastCpu(v, -1);
+    control.setSched(v, p.start);
+  });
+
+  let failure: RunReport['failure'];
+  const fail = (f: NonNullable<RunReport['failure']>) => {
+    if (failure) return;
+    failure = { ...f, locks: f.locks ?? lockTable(world, control, names) };
+    control.stop();
+  };
+  const job = (slot: number): WorkerJob => ({
+    slot,
+    scenario: s,
+    world: world.buffers(),
+    control: control.buffer,
+    controlShape: control.shape,
+  });
+  let stopping = false;
+  const workers = names.map((name, slot) => {
+    const w = new Worker(workerPath(slot < s.topology.cpus ? 'pcpu' : 'vmm'), { workerData: job(slot) });
+    const ready = new Promise<void>((resolve) => w.once('message', () => resolve()));
+    const exited = new Promise<number>((resolve) => w.once('exit', resolve));
+    w.on('error', (e) => fail({ kind: 'worker-crash', thread: name, message: `${name} crashed: ${e.message}` }));
+    void exited.then((code) => {
+      if (!stopping && !failure) fail({ kind: 'worker-exit', thread: name, message: `${name} exited unexpectedly (code ${code})` });
+    });
+    return { w, name, ready, exited };
+  });
+  await Promise.race([Promise.all(workers.map((x) => x.ready)), Promise.all(workers.map((x) => x.exited))]);
+
+  const t0 = Date.now();
+  control.start();
+  const kill = opts.killThreadAfterMs;
+  const killTimer = kill ? setTimeout(() => void workers[kill.thread]?.w.terminate(), kill.ms) : undefined;
+  let interrupted = false;
+  const onAbort = () => {
+    interrupted = true;
+    control.stop();
+  };
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+  // Watch until the run ends one way or another.
+  const tick = opts.progressMs ?? 500;
+  let lastBeat = -1n;
+  let lastBeatAt = Date.now();
+  let prev = { at: t0, loads: 0n, migrations: 0n, accesses: 0n, ioctls: 0n };
+  const vmmSlots = names.map((_, i) => i).filter((i) => i >= s.topology.cpus);
+  while (!control.stopped()) {
+    await new Promise((r) => setTimeout(r, Math.min(tick, 100)));
+    const now = Date.now();
+    const vcpusFinished = plans.every((_, v) => control.sched(v) === SCHED.DONE || control.sched(v) === SCHED.CRASHED);
+    const vmmFinished = vmmSlots.every((t) => control.status(t).status === STATUS.EXITED);
+    if (now - t0 >= s.durationMs || (vcpusFinished && vmmFinished && (plans.length > 0 || vmmSlots.length > 0))) {
+      control.stop();
+      break;
+    }
+    const beat = control.total(STAT.HEARTBEAT);
+    if (beat !== lastBeat) {
+      lastBeat = beat;
+      lastBeatAt = now;
+    } else if (now - lastBeatAt >= s.watchdogMs) {
+      fail({ kind: 'watchdog', message: `no progress for ${s.watchdogMs} ms` });
+      break;
+    }
+    if (opts.onProgress && now - prev.at >= tick) {
+      const cur = {
+        at: now,
+        loads: control.total(STAT.LOADS),
+        migrations: control.total(STAT.MIGRATIONS),
+        accesses: control.total(STAT.ACCESSES),
+        ioctls: control.total(STAT.IOCTLS),
+      };
+      const per = (a: bigint, b: bigint) => (Number(a - b) * 1000) / (cur.at - prev.at);
+      opts.onProgress({
+        elapsedMs: now - t0,
+        loadsPerSec: per(cur.loads, prev.loads),
+        migrationsPerSec: per(cur.migrations, prev.migrations),
+        guestAccessesPerSec: per(cur.accesses, prev.accesses),
+        ioctlsPerSec: per(cur.ioctls, prev.ioctls),
+        crashes: Number(control.total(STAT.CRASHES)),
+      });
+      prev = cur;
+    }
+  }
+  const elapsedMs = Date.now() - t0;
+  stopping = true;
+  if (killTimer) clearTimeout(killTimer);
+  opts.signal?.removeEventListener('abort', onAbort);
+
+  // No worker is left hanging: those that do not exit within the grace period are terminated.
+  const grace = new Promise((r) => setTimeout(r, GRACE_MS));
+  const stuck: string[] = [];
+  await Promise.all(
+    workers.map(async (x) => {
+      const done = await Promise.race([x.exited.then(() => true), grace.then(() => false)]);
+      if (!done) {
+        stuck.push(x.name);
+        await x.w.terminate();
+      }
+    }),
+  );
+  if (stuck.length > 0 && failure) failure.message += `; terminated ${stuck.join(', ')} after ${GRACE_MS} ms`;
+  return buildReport(s, world, control, names, { elapsedMs, interrupted, failure });
+}
+
+function buildReport(
+  s: Scenario,
+  world: World,
+  control: Control,
+  names: readonly string[],
+  run: { elapsedMs: number; interrupted: boolean; failure: RunReport['failure'] },
+): RunReport {
+  const total = (stat: number) => Number(control.total(stat));
+  const perSec = (n: number) => (run.elapsedMs > 0 ? (n * 1000) / run.elapsedMs : 0);
+  const totals = {
+    loads: total(STAT.LOADS),
+    migrations: total(STAT.MIGRATIONS),
+    guestAccesses: total(STAT.ACCESSES),
+    ioctls: total(STAT.IOCTLS),
+    guestCrashes: total(STAT.CRASHES),
+    failEntries: total(STAT.FAIL_ENTRIES),
+    runErrors: total(STAT.RUN_ERRORS),
+    loadReloads: total(STAT.LOAD_RELOADS),
+  };
+  const plans = s.vms.flatMap((vm, i) => vm.vcpus.map((p, id) => ({ ...p, vm: i, id })));
+  return {
+    scenario: s.name,
+    host: s.topology.name,
+    profile: s.profile.name,
+    design: s.profile.pmuListDesign,
+    policy: s.policy,
+    seed: s.seed,
+    elapsedMs: run.elapsedMs,
+    interrupted: run.interrupted,
+    totals,
+    rates: {
+      loads: perSec(totals.loads),
+      migrations: perSec(totals.migrations),
+      guestAccesses: perSec(totals.guestAccesses),
+      ioctls: perSec(totals.ioctls),
+    },
+    vms: world.vms.map((vm, i) => ({
+      id: i,
+      config: s.vms[i]!.config,
+      pmu: vm.armPmu >= 0 ? world.host.pmuOf(vm.armPmu).name : null,
+      nrCounters: vm.nrPmuCounters,
+      supportedCpus: formatCpuList(vm.supportedCpuList()),
+      hasRanOnce: vm.hasRanOnce(),
+    })),
+    vcpus: plans.map((p, v) => {
+      const sched = control.sched(v);
+      const vcpu = world.vcpus[v]!;
+      return {
+        vm: p.vm,
+        id: p.id,
+        workload: p.workload,
+        quanta: control.vcpuQuanta(v),
+        state: sched === SCHED.CRASHED ? 'crashed' : sched === SCHED.DONE ? 'done' : 'stopped',
+        lastCpu: control.lastCpu(v),
+        loadReloads: vcpu.loadReloads,
+        guest: workload(p.workload).report(world.guestMemory[v]!),
+      };
+    }),
+    vmm: s.vmm.map((_, i) => {
+      const slot = s.topology.cpus + i;
+      const results: Record<string, number> = {};
+      control.errnoCounts(slot).forEach((n, e) => {
+        if (n > 0n) results[e === ERRNO_SLOTS - 1 ? 'other' : errnoName(-e)] = Number(n);
+      });
+      return { name: names[slot]!, ioctls: Number(control.stat(slot, STAT.IOCTLS)), results };
+    }),
+    invariants: {
+      item4GuestEntryOutsideSupportedCpus: total(STAT.ITEM4),
+      item13NrCountersChangedAfterRun: total(STAT.ITEM13),
+    },
+    ...(run.failure ? { failure: run.failure } : {}),
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * A physical CPU (one worker thread): it runs whichever vCPU is ready on it for one
+ * quantum — KVM_RUN with vcpu_load, the per-load check, request servicing, the guest's
+ * workload, vcpu_put — then places that vCPU on its next pCPU by the scheduler policy and
+ * rings that pCPU's doorbell. A vCPU is loaded on at most one pCPU at a time: claiming it
+ * is a compare-and-swap on its scheduling word, and KVM_RUN holds its vcpu->mutex.
+ */
+import { uapi } from '../arch/uapi.js';
+import { GuestCrash } from '../guest/guest-crash.js';
+import { workload } from '../guest/index.js';
+import { vcpuRun } from '../kvm/arm.js';
+import type { GuestCpu } from '../kvm/guest-cpu.js';
+import { runHw } from '../sync/hw.js';
+import { SCHED, STAT, STATUS } from './control.js';
+import type { WorkerJob } from './messages.js';
+import { nextCpu, resolvePolicy } from './scheduler.js';
+import type { ThreadContext } from './thread-context.js';
+
+export function pcpuLoop(job: WorkerJob, ctx: ThreadContext): void {
+  const { world, control, task, slot } = ctx;
+  const cpu = slot;
+  const { scenario } = job;
+  const plans = scenario.vms.flatMap((vm) => vm.vcpus);
+  const workloads = plans.map((p) => workload(p.workload));
+  const policy = resolvePolicy(scenario.policy, scenario.seed);
+  let scan = 0;
+
+  function runQuantum(v: number): void {
+    const vcpu = world.vcpus[v]!;
+    const plan = plans[v]!;
+    const last = control.lastCpu(v);
+    const reloadsBefore = vcpu.loadReloads;
+    let guest: GuestCpu | undefined;
+    let crashed = false;
+    try {
+      const r = runHw(
+        vcpuRun(vcpu, cpu, (g) => {
+          guest = g;
+          workloads[v]!.quantum(g, world.guestMemory[v]!, plan);
+        }),
+        task,
+      );
+      if (r.exitReason === uapi.KVM_EXIT_FAIL_ENTRY) control.add(slot, STAT.FAIL_ENTRIES);
+      else if (r.ret < 0) {
+        control.add(slot, STAT.RUN_ERRORS);
+        control.countErrno(slot, r.ret);
+      } else if (guest && !vcpu.vm.supportsCpu(cpu)) control.add(slot, STAT.ITEM4);
+    } catch (e) {
+      if (!(e instanceof GuestCrash)) throw e;
+      crashed = true;
+      control.add(slot, STAT.CRASHES);
+    }
+    control.add(slot, STAT.LOADS);
+    if (last >= 0 && last !== cpu) control.add(slot, STAT.MIGRATIONS);
+    if (guest) control.add(slot, STAT.ACCESSES, guest.accesses);
+    control.add(slot, STAT.LOAD_RELOADS, vcpu.loadReloads - reloadsBefore);
+    control.add(slot, STAT.QUANTA);
+    control.add(slot, STAT.HEARTBEAT);
+    control.setLastCpu(v, cpu);
+    const quanta = control.countVcpuQuantum(v);
+    if (crashed) return control.setSched(v, SCHED.CRASHED);
+    if (scenario.quanta > 0 && quanta >= scenario.quanta) return control.setSched(v, SCHED.DONE);
+    const next = nextCpu(policy, scenario.topology, { current: cpu, quanta, rng: control.rngState(v) });
+    control.setRngState(v, next.rng);
+    control.setSched(v, next.cpu);
+  }
+
+  control.setStatus(slot, STATUS.IDLE);
+  while (!control.stopped()) {
+    const seen = control.doorbell(cpu);
+    let v = -1;
+    for (let k = 0; k < plans.length && v < 0; k++) {
+      const cand = (scan + k) % plans.length;
+      if (control.claim(cand, cpu)) v = cand;
+    }
+    if (v < 0) {
+      control.setStatus(slot, STATUS.IDLE);
+      control.waitDoorbell(cpu, seen, 50);
+      continue;
+    }
+    scan = v + 1; // fairness among vCPUs queued on this pCPU
+    control.setStatus(slot, STATUS.RUNNING);
+    runQuantum(v);
+  }
+  control.setStatus(slot, STATUS.EXITED);
+}

@@ -1,0 +1,45 @@
+/** The result of one `vpmu-lab run`, as data (printed by report-format.ts, or as JSON). */
+export interface RunReport {
+  scenario: string;
+  host: string;
+  profile: string;
+  design: string;
+  policy: string;
+  seed: number;
+  elapsedMs: number;
+  /** Stopped by SIGINT before the scenario ended. */
+  interrupted: boolean;
+  totals: {
+    loads: number;
+    migrations: number;
+    guestAccesses: number;
+    ioctls: number;
+    guestCrashes: number;
+    failEntries: number;
+    runErrors: number;
+    loadReloads: number;
+  };
+  /** Per second of elapsed time. */
+  rates: { loads: number; migrations: number; guestAccesses: number; ioctls: number };
+  vms: { id: number; config: string; pmu: string | null; nrCounters: number; supportedCpus: string; hasRanOnce: boolean }[];
+  vcpus: {
+    vm: number;
+    id: number;
+    workload: string;
+    quanta: number;
+    state: 'done' | 'crashed' | 'stopped';
+    lastCpu: number;
+    loadReloads: number;
+    guest: Record<string, number | string | boolean>;
+  }[];
+  vmm: { name: string; ioctls: number; results: Record<string, number> }[];
+  /** spec §8 items the engine checks while running. */
+  invariants: { item4GuestEntryOutsideSupportedCpus: number; item13NrCountersChangedAfterRun: number };
+  failure?: {
+    kind: 'worker-crash' | 'worker-exit' | 'watchdog' | 'setup';
+    thread?: string;
+    message: string;
+    /** Who holds which lock and who waits on what, when it happened. */
+    locks?: string[];
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * A VMM thread (one worker): issues its script of vCPU ioctls — device attributes,
+ * KVM_ARM_VCPU_INIT, ONE_REG — concurrently with the running vCPUs, as a real VMM's
+ * threads do, through the same model operations as the API, on the shared locks.
+ */
+import { register } from '../arch/registers.js';
+import { uapi } from '../arch/uapi.js';
+import { FEATURE } from '../kvm/vm-state.js';
+import { getDeviceAttr, getOneRegIoctl, hasDeviceAttr, setDeviceAttr, setOneRegIoctl, vcpuInit } from '../kvm/vcpu-ioctl.js';
+import { runHw } from '../sync/hw.js';
+import { STAT, STATUS } from './control.js';
+import type { WorkerJob } from './messages.js';
+import type { VmmStep } from './scenario.js';
+import type { ThreadContext } from './thread-context.js';
+
+const CTRL = uapi.KVM_ARM_VCPU_PMU_V3_CTRL;
+
+export function vmmLoop(job: WorkerJob, ctx: ThreadContext): void {
+  const { world, control, task, slot } = ctx;
+  const plan = job.scenario.vmm[slot - job.scenario.topology.cpus]!;
+  const vm = world.vms[plan.vm]!;
+
+  /** Performs one step; returns its ioctl result (0 or -errno). */
+  function perform(step: VmmStep): number {
+    switch (step.op) {
+      case 'set-attr': {
+        const ranBefore = vm.hasRanOnce();
+        const ret = runHw(setDeviceAttr(vm.vcpus[step.vcpu]!, CTRL, step.attr, step.value), task);
+        // §8 item 13: the VM-wide counter count changed after a vCPU ran.
+        if (ret === 0 && ranBefore && step.attr === uapi.KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS) control.add(slot, STAT.ITEM13);
+        return ret;
+      }
+      case 'get-attr':
+        return runHw(getDeviceAttr(vm.vcpus[step.vcpu]!, CTRL, step.attr), task).ret;
+      case 'has-attr':
+        return runHw(hasDeviceAttr(vm.vcpus[step.vcpu]!, CTRL, step.attr), task);
+      case 'vcpu-init':
+        return runHw(vcpuInit(vm.vcpus[step.vcpu]!, step.pmu ? FEATURE.PMU_V3 : 0, step.cpu), task);
+      case 'set-reg':
+        return runHw(setOneRegIoctl(vm.vcpus[step.vcpu]!, register(step.reg), BigInt(step.value)), task);
+      case 'get-reg':
+        return runHw(getOneRegIoctl(vm.vcpus[step.vcpu]!, register(step.reg)), task).ret;
+      case 'republish-pmus':
+        runHw(world.host.list.republish(), task);
+        return 0;
+      case 'stall': {
+        // A planted hang: hold the lock until the run stops (the watchdog must name us).
+        const lock = step.lock === 'config_lock' ? vm.configLock : vm.kvmLock;
+        task.perform(lock.acquire);
+        while (!control.stopped()) control.pause(50);
+        task.perform(lock.release);
+        return 0;
+      }
+    }
+  }
+
+  control.setStatus(slot, STATUS.RUNNING);
+  for (let pass = 0; plan.iterations === 0 || pass < plan.iterations; pass++) {
+    for (const step of plan.steps) {
+      if (control.stopped()) break;
+      const ret = perform(step);
+      control.countErrno(slot, ret);
+      control.add(slot, STAT.IOCTLS);
+      control.add(slot, STAT.HEARTBEAT);
+    }
+    if (control.stopped()) break;
+  }
+  control.setStatus(slot, STATUS.EXITED);
+}
