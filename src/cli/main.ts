@@ -8,12 +8,17 @@ import { VpmuLabError } from '../host/errors.js';
 import { clientsCommand } from './clients-command.js';
 import { demoCommand } from './demo-command.js';
 import { presetsCommand, profilesCommand } from './list-commands.js';
+import { runCommand } from './run-command.js';
 
-const commands: Record<string, { run: (argv: string[]) => number; help: string }> = {
+const commands: Record<string, { run: (argv: string[]) => number | Promise<number>; help: string }> = {
   demo: { run: demoCommand, help: 'demo [--host PRESET|FILE.json] [--quanta N] [--json]   the flagship three-configuration demonstration' },
   clients: {
     run: clientsCommand,
     help: 'clients [NAME] --host PRESET|FILE.json [--profile P] [--vcpus N] [--main-cpu C] [--affinity LIST] [--json]   replay a real VMM',
+  },
+  run: {
+    run: runCommand,
+    help: 'run SCENARIO|FILE.json [--duration MS] [--quanta N] [--seed N] [--policy P] [--profile P] [--design D] [--json] [--quiet]   on real worker threads',
   },
   presets: { run: presetsCommand, help: 'presets [--json]   the built-in host topologies' },
   profiles: { run: profilesCommand, help: 'profiles [--json]   kernel profiles and their switches (spec §9)' },
@@ -28,7 +33,7 @@ function version(): string {
   return pkg.version;
 }
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     console.log(usage());
@@ -44,7 +49,7 @@ export function main(argv: string[]): number {
     return 2;
   }
   try {
-    return cmd.run(rest);
+    return await cmd.run(rest);
   } catch (e) {
     if (e instanceof VpmuLabError) {
       console.error(`vpmu-lab ${name}: ${e.message}`);
@@ -56,4 +61,4 @@ export function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

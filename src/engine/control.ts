@@ -24,8 +24,12 @@ export const STAT = Object.freeze({
   ITEM4: 10,
   /** §8 item 13: SET_NR_COUNTERS succeeded after the VM ran. */
   ITEM13: 11,
+  /** Migrations to a CPU of another host PMU (where the per-load check must fire). */
+  CLUSTER_MIGRATIONS: 12,
+  /** KVM_RUNs that entered the guest. */
+  ENTRIES: 13,
 });
-const NSTATS = 12;
+const NSTATS = 14;
 /** Errno histogram per thread: index = -ret (0 = success). */
 export const ERRNO_SLOTS = 32;
 

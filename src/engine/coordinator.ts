@@ -37,6 +37,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Test hook: terminate this thread's worker this many ms into the run. */
   killThreadAfterMs?: { thread: number; ms: number };
+  /** Control-plane inspection of the final model state, after every worker stopped. */
+  inspect?: (world: World) => void;
 }
 
 const GRACE_MS = 2000;
@@ -168,6 +170,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
     }),
   );
   if (stuck.length > 0 && failure) failure.message += `; terminated ${stuck.join(', ')} after ${GRACE_MS} ms`;
+  opts.inspect?.(world);
   return buildReport(s, world, control, names, { elapsedMs, interrupted, failure });
 }
 
@@ -189,6 +192,8 @@ function buildReport(
     failEntries: total(STAT.FAIL_ENTRIES),
     runErrors: total(STAT.RUN_ERRORS),
     loadReloads: total(STAT.LOAD_RELOADS),
+    clusterMigrations: total(STAT.CLUSTER_MIGRATIONS),
+    guestEntries: total(STAT.ENTRIES),
   };
   const plans = s.vms.flatMap((vm, i) => vm.vcpus.map((p, id) => ({ ...p, vm: i, id })));
   return {
@@ -201,6 +206,12 @@ function buildReport(
     elapsedMs: run.elapsedMs,
     interrupted: run.interrupted,
     totals,
+    cpus: Array.from({ length: s.topology.cpus }, (_, cpu) => ({
+      cpu,
+      loads: Number(control.stat(cpu, STAT.LOADS)),
+      entries: Number(control.stat(cpu, STAT.ENTRIES)),
+      failEntries: Number(control.stat(cpu, STAT.FAIL_ENTRIES)),
+    })),
     rates: {
       loads: perSec(totals.loads),
       migrations: perSec(totals.migrations),

@@ -13,7 +13,7 @@ import type { GuestCpu } from '../kvm/guest-cpu.js';
 import { runHw } from '../sync/hw.js';
 import { SCHED, STAT, STATUS } from './control.js';
 import type { WorkerJob } from './messages.js';
-import { nextCpu, resolvePolicy } from './scheduler.js';
+import { clusterOf, nextCpu, resolvePolicy } from './scheduler.js';
 import type { ThreadContext } from './thread-context.js';
 
 export function pcpuLoop(job: WorkerJob, ctx: ThreadContext): void {
@@ -23,6 +23,7 @@ export function pcpuLoop(job: WorkerJob, ctx: ThreadContext): void {
   const plans = scenario.vms.flatMap((vm) => vm.vcpus);
   const workloads = plans.map((p) => workload(p.workload));
   const policy = resolvePolicy(scenario.policy, scenario.seed);
+  const group = clusterOf(scenario.topology);
   let scan = 0;
 
   function runQuantum(v: number): void {
@@ -44,7 +45,10 @@ export function pcpuLoop(job: WorkerJob, ctx: ThreadContext): void {
       else if (r.ret < 0) {
         control.add(slot, STAT.RUN_ERRORS);
         control.countErrno(slot, r.ret);
-      } else if (guest && !vcpu.vm.supportsCpu(cpu)) control.add(slot, STAT.ITEM4);
+      } else if (guest) {
+        control.add(slot, STAT.ENTRIES);
+        if (!vcpu.vm.supportsCpu(cpu)) control.add(slot, STAT.ITEM4);
+      }
     } catch (e) {
       if (!(e instanceof GuestCrash)) throw e;
       crashed = true;
@@ -52,6 +56,7 @@ export function pcpuLoop(job: WorkerJob, ctx: ThreadContext): void {
     }
     control.add(slot, STAT.LOADS);
     if (last >= 0 && last !== cpu) control.add(slot, STAT.MIGRATIONS);
+    if (last >= 0 && group[last] !== group[cpu]) control.add(slot, STAT.CLUSTER_MIGRATIONS);
     if (guest) control.add(slot, STAT.ACCESSES, guest.accesses);
     control.add(slot, STAT.LOAD_RELOADS, vcpu.loadReloads - reloadsBefore);
     control.add(slot, STAT.QUANTA);

@@ -18,7 +18,11 @@ export interface RunReport {
     failEntries: number;
     runErrors: number;
     loadReloads: number;
+    clusterMigrations: number;
+    guestEntries: number;
   };
+  /** Per physical CPU: KVM_RUNs, guest entries, fail-entries. */
+  cpus: { cpu: number; loads: number; entries: number; failEntries: number }[];
   /** Per second of elapsed time. */
   rates: { loads: number; migrations: number; guestAccesses: number; ioctls: number };
   vms: { id: number; config: string; pmu: string | null; nrCounters: number; supportedCpus: string; hasRanOnce: boolean }[];

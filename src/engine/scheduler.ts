@@ -42,6 +42,13 @@ export function pmuGroups(t: Topology): number[][] {
   return rest.length > 0 ? [...groups, rest] : groups;
 }
 
+/** For each CPU, the index of its group in `pmuGroups`. */
+export function clusterOf(t: Topology): number[] {
+  const of = new Array<number>(t.cpus).fill(-1);
+  pmuGroups(t).forEach((cpus, g) => cpus.forEach((c) => (of[c] = g)));
+  return of;
+}
+
 export interface Placement {
   /** The CPU of the quantum that just ended. */
   current: number;

@@ -1,0 +1,74 @@
+/** The human summary of a run: what ran, the rates, each vCPU's fate, each VMM thread's results. */
+import { formatTable } from '../cli/table.js';
+import type { Progress } from './coordinator.js';
+import type { RunReport } from './report.js';
+
+function si(n: number): string {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)}k`;
+  return n.toFixed(n < 10 && n !== Math.floor(n) ? 1 : 0);
+}
+
+/** The live progress line. */
+export function formatProgress(p: Progress): string {
+  return (
+    `${(p.elapsedMs / 1000).toFixed(1)}s  loads/s ${si(p.loadsPerSec)}  migrations/s ${si(p.migrationsPerSec)}  ` +
+    `guest PMU accesses/s ${si(p.guestAccessesPerSec)}  ioctls/s ${si(p.ioctlsPerSec)}  crashes ${p.crashes}`
+  );
+}
+
+function guestSummary(g: Record<string, number | string | boolean>): string {
+  return Object.entries(g)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+}
+
+export function formatReport(r: RunReport): string {
+  const t = r.totals;
+  const out = [
+    `${r.scenario} on ${r.host} — profile ${r.profile}, arm_pmus ${r.design}, scheduler ${r.policy} (seed ${r.seed})` +
+      `${r.interrupted ? ' — INTERRUPTED' : ''}`,
+    `${(r.elapsedMs / 1000).toFixed(2)} s: ${t.loads} loads (${si(r.rates.loads)}/s), ${t.migrations} migrations ` +
+      `(${si(r.rates.migrations)}/s, ${t.clusterMigrations} across PMUs), ${t.guestAccesses} guest PMU accesses ` +
+      `(${si(r.rates.guestAccesses)}/s), ${t.ioctls} ioctls (${si(r.rates.ioctls)}/s)`,
+    `guest entries ${t.guestEntries}, fail-entries ${t.failEntries}, failed KVM_RUNs ${t.runErrors}, guest crashes ` +
+      `${t.guestCrashes}, reloads from the per-load check ${t.loadReloads}`,
+    '',
+    formatTable(
+      ['VM', 'config', 'PMU', 'N', 'runs on'],
+      r.vms.map((v) => [String(v.id), v.config, v.pmu ?? '-', String(v.nrCounters), v.supportedCpus]),
+    ),
+    '',
+    formatTable(
+      ['vCPU', 'workload', 'quanta', 'state', 'last cpu', 'load reloads', 'guest saw'],
+      r.vcpus.map((v) => [
+        `${v.vm}/${v.id}`,
+        v.workload,
+        String(v.quanta),
+        v.state,
+        String(v.lastCpu),
+        String(v.loadReloads),
+        guestSummary(v.guest),
+      ]),
+    ),
+  ];
+  if (r.vmm.length > 0) {
+    out.push(
+      '',
+      formatTable(
+        ['VMM thread', 'ioctls', 'results'],
+        r.vmm.map((t) => [t.name, String(t.ioctls), Object.entries(t.results).map(([k, n]) => `${k} ${n}`).join(', ')]),
+      ),
+    );
+  }
+  const inv = r.invariants;
+  out.push(
+    '',
+    `§8 item 4 (guest entry outside supported_cpus): ${inv.item4GuestEntryOutsideSupportedCpus}; ` +
+      `§8 item 13 (SET_NR_COUNTERS after the VM ran): ${inv.item13NrCountersChangedAfterRun}`,
+  );
+  if (r.failure) {
+    out.push('', `FAILED (${r.failure.kind}): ${r.failure.message}`, ...(r.failure.locks ?? []).map((l) => `  ${l}`));
+  }
+  return out.join('\n');
+}
