@@ -45,8 +45,8 @@ export type VmmStep =
   | { readonly op: 'set-reg'; readonly vcpu: number; readonly reg: string; readonly value: string }
   | { readonly op: 'get-reg'; readonly vcpu: number; readonly reg: string }
   | { readonly op: 'republish-pmus' }
-  /** Takes the VM's lock and keeps it until the run stops: a planted hang for the watchdog. */
-  | { readonly op: 'stall'; readonly lock: 'config_lock' | 'kvm->lock' };
+  /** Takes a lock and keeps it until the run stops: a planted hang for the watchdog. */
+  | { readonly op: 'stall'; readonly lock: 'config_lock' | 'kvm->lock' | 'vcpu->mutex'; readonly vcpu: number };
 
 export interface VmmPlan {
   readonly name: string;
@@ -158,8 +158,8 @@ function resolveStep(path: string, raw: unknown, vm: VmPlan, topology: Topology)
       checkKnownKeys(path, o, ['op']);
       return { op };
     case 'stall':
-      checkKnownKeys(path, o, ['op', 'lock']);
-      return { op, lock: oneOf(path + '.lock', o.lock, ['config_lock', 'kvm->lock'] as const, 'config_lock') };
+      checkKnownKeys(path, o, ['op', 'lock', 'vcpu']);
+      return { op, lock: oneOf(path + '.lock', o.lock, ['config_lock', 'kvm->lock', 'vcpu->mutex'] as const, 'config_lock'), vcpu: vcpu() };
   }
 }
 

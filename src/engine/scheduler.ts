@@ -16,7 +16,7 @@ export interface Policy {
 }
 
 export function resolvePolicy(kind: string, seed: number): Policy {
-  if (!policyKinds.includes(kind as PolicyKind)) throw unknownName('scheduler policy', kind, policyKinds);
+  if (!policyKinds.includes(kind as PolicyKind)) throw unknownName('scheduler policy', kind, policyKinds, 'scheduler policies');
   return { kind: kind as PolicyKind, seed };
 }
 

@@ -45,7 +45,7 @@ export function vmmLoop(job: WorkerJob, ctx: ThreadContext): void {
         return 0;
       case 'stall': {
         // A planted hang: hold the lock until the run stops (the watchdog must name us).
-        const lock = step.lock === 'config_lock' ? vm.configLock : vm.kvmLock;
+        const lock = { config_lock: vm.configLock, 'kvm->lock': vm.kvmLock, 'vcpu->mutex': vm.vcpus[step.vcpu]!.mutex }[step.lock];
         task.perform(lock.acquire);
         while (!control.stopped()) control.pause(50);
         task.perform(lock.release);

@@ -6,8 +6,8 @@ export class VpmuLabError extends Error {
   override name = 'VpmuLabError';
 }
 
-export function unknownName(what: string, got: unknown, valid: readonly string[]): VpmuLabError {
-  return new VpmuLabError(`unknown ${what} ${JSON.stringify(got)}; valid ${what}s: ${valid.join(', ')}`);
+export function unknownName(what: string, got: unknown, valid: readonly string[], plural = `${what}s`): VpmuLabError {
+  return new VpmuLabError(`unknown ${what} ${JSON.stringify(got)}; valid ${plural}: ${valid.join(', ')}`);
 }
 
 export function badField(path: string, expected: string, got: unknown): VpmuLabError {

@@ -86,7 +86,7 @@ export function resolveProfile(name: string = 'mainline', switches: Partial<Prof
   const base = profiles[name];
   if (!base) throw unknownName('profile', name, profileNames);
   for (const [k, v] of Object.entries(switches)) {
-    if (!switchNames.includes(k as keyof ProfileSwitches)) throw unknownName('profile switch', k, switchNames);
+    if (!switchNames.includes(k as keyof ProfileSwitches)) throw unknownName('profile switch', k, switchNames, 'profile switches');
     const expected = typeof base[k as keyof ProfileSwitches];
     if (typeof v !== expected) {
       throw new VpmuLabError(`profile switch ${k}: expected a ${expected}, got ${JSON.stringify(v)}`);

@@ -1,0 +1,46 @@
+/**
+ * Every failure is a report (DESIGN principle 5): a worker that dies is named and the run
+ * ends with no other worker left hanging; a run that stops making progress is caught by
+ * the watchdog, which says who holds which lock and who waits for it.
+ */
+import { describe, expect, it } from 'vitest';
+import { runScenario } from '../../src/engine/coordinator.js';
+import { resolveScenario } from '../../src/engine/scenario.js';
+
+describe('engine faults', () => {
+  it('a pCPU worker killed mid-run is reported by name and the run ends', async () => {
+    const s = resolveScenario({
+      name: 'kill',
+      host: 'rk3588',
+      durationMs: 30_000,
+      scheduler: { policy: 'round-robin' },
+      vms: [{ vcpus: [0, 1, 2, 3].map(() => ({ workload: 'perf-stat', cycles: 1000 })) }],
+    });
+    const t0 = Date.now();
+    const r = await runScenario(s, { killThreadAfterMs: { thread: 3, ms: 200 } });
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(r.failure).toMatchObject({ kind: 'worker-exit', thread: 'pcpu3' });
+    expect(r.failure!.message).toMatch(/pcpu3 exited unexpectedly/);
+    expect(r.totals.loads).toBeGreaterThan(0);
+  });
+
+  it('the watchdog names the holder of a lock everyone waits for', async () => {
+    // A VMM thread takes vcpu0->mutex and never lets go: the vCPU's next KVM_RUN blocks on
+    // it, and nothing else in the run can make progress.
+    const s = resolveScenario({
+      name: 'stall',
+      host: 'rk3399',
+      durationMs: 30_000,
+      watchdogMs: 300,
+      vms: [{ vcpus: [{ workload: 'idle' }] }],
+      vmm: [{ name: 'staller', steps: [{ op: 'stall', lock: 'vcpu->mutex', vcpu: 0 }] }],
+    });
+    const t0 = Date.now();
+    const r = await runScenario(s);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(r.failure?.kind).toBe('watchdog');
+    expect(r.failure!.message).toMatch(/no progress for 300 ms/);
+    expect(r.failure!.locks).toContainEqual(expect.stringMatching(/^vcpu0->mutex is held by vmm:staller \(contended [1-9]\d* times\)$/));
+    expect(r.failure!.locks).toContainEqual(expect.stringMatching(/^pcpu\d waits for vcpu0->mutex$/));
+  });
+});
