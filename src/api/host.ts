@@ -7,7 +7,7 @@
 import { VpmuLabError, unknownName } from '../host/errors.js';
 import { HostModel } from '../host/host-model.js';
 import { presetNames, presets } from '../host/presets.js';
-import { resolveTopology, type TopologySpec } from '../host/topology.js';
+import { resolveTopology, type Topology, type TopologySpec } from '../host/topology.js';
 import { resolveProfile, type ProfileSwitches } from '../kvm/profile.js';
 import { Vm } from './vm.js';
 
@@ -65,7 +65,7 @@ export class Host {
 }
 
 /** Builds a host from a preset name or a topology object (API.md `createHost`). */
-export function createHost(topology: string | TopologySpec, options: HostOptions = {}): Host {
+export function createHost(topology: string | TopologySpec | Topology, options: HostOptions = {}): Host {
   let spec: unknown = topology;
   if (typeof topology === 'string') {
     spec = presets[topology];
