@@ -85,14 +85,14 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
     control: control.buffer,
     controlShape: control.shape,
   });
-  let stopping = false;
   const workers = names.map((name, slot) => {
     const w = new Worker(workerPath(slot < s.topology.cpus ? 'pcpu' : 'vmm'), { workerData: job(slot) });
     const ready = new Promise<void>((resolve) => w.once('message', () => resolve()));
     const exited = new Promise<number>((resolve) => w.once('exit', resolve));
     w.on('error', (e) => fail({ kind: 'worker-crash', thread: name, message: `${name} crashed: ${e.message}` }));
     void exited.then((code) => {
-      if (!stopping && !failure) fail({ kind: 'worker-exit', thread: name, message: `${name} exited unexpectedly (code ${code})` });
+      // Before the run was stopped, no worker has a reason to end.
+      if (!control.stopped()) fail({ kind: 'worker-exit', thread: name, message: `${name} exited unexpectedly (code ${code})` });
     });
     return { w, name, ready, exited };
   });
@@ -153,12 +153,12 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
     }
   }
   const elapsedMs = Date.now() - t0;
-  stopping = true;
   if (killTimer) clearTimeout(killTimer);
   opts.signal?.removeEventListener('abort', onAbort);
 
   // No worker is left hanging: those that do not exit within the grace period are terminated.
-  const grace = new Promise((r) => setTimeout(r, GRACE_MS));
+  let graceTimer: NodeJS.Timeout | undefined;
+  const grace = new Promise((r) => (graceTimer = setTimeout(r, GRACE_MS)));
   const stuck: string[] = [];
   await Promise.all(
     workers.map(async (x) => {
@@ -169,6 +169,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
       }
     }),
   );
+  clearTimeout(graceTimer);
   if (stuck.length > 0 && failure) failure.message += `; terminated ${stuck.join(', ')} after ${GRACE_MS} ms`;
   opts.inspect?.(world);
   return buildReport(s, world, control, names, { elapsedMs, interrupted, failure });
