@@ -12,6 +12,7 @@ import { errnoName } from '../arch/errno.js';
 import { formatCpuList } from '../host/cpumask.js';
 import { workload } from '../guest/index.js';
 import { Control, ERRNO_SLOTS, SCHED, STAT, STATUS } from './control.js';
+import { EVENT_KIND, FlightRecorder, formatEvent } from './flight-recorder.js';
 import { lockTable } from './lock-table.js';
 import { threadNames, worldShapeOf, type WorkerJob } from './messages.js';
 import type { RunReport } from './report.js';
@@ -42,6 +43,7 @@ export interface RunOptions {
 }
 
 const GRACE_MS = 2000;
+const TRACE_TAIL = 40;
 
 function setUpWorld(world: World, s: Scenario): void {
   s.vms.forEach((plan, i) => {
@@ -65,6 +67,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
   const names = threadNames(s);
   const plans = s.vms.flatMap((vm) => vm.vcpus);
   const control = Control.create({ cpus: s.topology.cpus, vcpus: plans.length, threads: names.length });
+  const recorder = FlightRecorder.create(names.length);
   const policy = resolvePolicy(s.policy, s.seed);
   plans.forEach((p, v) => {
     control.setRngState(v, rngSeed(policy, v));
@@ -75,7 +78,8 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
   let failure: RunReport['failure'];
   const fail = (f: NonNullable<RunReport['failure']>) => {
     if (failure) return;
-    failure = { ...f, locks: f.locks ?? lockTable(world, control, names) };
+    // Snapshot the lock table and the flight recorder now, before stopping lets threads move.
+    failure = { ...f, locks: f.locks ?? lockTable(world, control, names), trace: recorderTail(recorder, world, names) };
     control.stop();
   };
   const job = (slot: number): WorkerJob => ({
@@ -84,6 +88,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
     world: world.buffers(),
     control: control.buffer,
     controlShape: control.shape,
+    recorder: recorder.buffer,
   });
   const workers = names.map((name, slot) => {
     const w = new Worker(workerPath(slot < s.topology.cpus ? 'pcpu' : 'vmm'), { workerData: job(slot) });
@@ -173,6 +178,19 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
   if (stuck.length > 0 && failure) failure.message += `; terminated ${stuck.join(', ')} after ${GRACE_MS} ms`;
   opts.inspect?.(world);
   return buildReport(s, world, control, names, { elapsedMs, interrupted, failure });
+}
+
+/** The merged tail of the flight recorder, with locks and vCPUs named. */
+function recorderTail(recorder: FlightRecorder, world: World, names: readonly string[]): string[] {
+  const vcpuName = (v: number) => world.vcpus[v]?.name ?? `vcpu #${v}`;
+  return recorder.tail(TRACE_TAIL).map((e) =>
+    formatEvent(e, names, (kind, arg) => {
+      if (kind === EVENT_KIND.LOCK || kind === EVENT_KIND.UNLOCK) return world.locks[arg]?.name ?? `lock #${arg}`;
+      if (kind === EVENT_KIND.LOAD || kind === EVENT_KIND.PUT) return `${vcpuName(arg >> 8)} on cpu ${arg & 0xff}`;
+      if (kind === EVENT_KIND.REQUEST_RAISE || kind === EVENT_KIND.REQUEST_SERVICE) return `${vcpuName(arg >> 8)} 0x${(arg & 0xff).toString(16)}`;
+      return '';
+    }),
+  );
 }
 
 function buildReport(

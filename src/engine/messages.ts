@@ -10,6 +10,7 @@ export interface WorkerJob {
   readonly world: WorldBuffers;
   readonly control: SharedArrayBuffer;
   readonly controlShape: ControlShape;
+  readonly recorder: SharedArrayBuffer;
 }
 
 export type WorkerMessage = { readonly type: 'ready' };

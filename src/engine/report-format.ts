@@ -69,6 +69,7 @@ export function formatReport(r: RunReport): string {
   );
   if (r.failure) {
     out.push('', `FAILED (${r.failure.kind}): ${r.failure.message}`, ...(r.failure.locks ?? []).map((l) => `  ${l}`));
+    if (r.failure.trace?.length) out.push('flight recorder (last events, all threads, in order):', ...r.failure.trace.map((l) => `  ${l}`));
   }
   return out.join('\n');
 }

@@ -45,5 +45,7 @@ export interface RunReport {
     message: string;
     /** Who holds which lock and who waits on what, when it happened. */
     locks?: string[];
+    /** The flight recorder's merged tail: the last synchronisation events of every thread. */
+    trace?: string[];
   };
 }

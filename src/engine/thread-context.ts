@@ -3,7 +3,10 @@
  * region, its HwTask (publishing "waiting on lock X" while it sleeps on a lock), and the
  * `arm_pmus` leaf reader for the design in force.
  */
+import type { VcpuTraceEvent } from '../kvm/vcpu-state.js';
 import { HwTask } from '../sync/hw.js';
+import type { SyncOp } from '../sync/seam.js';
+import { EVENT_KIND, FlightRecorder } from './flight-recorder.js';
 import { Control, STATUS } from './control.js';
 import { leafReaderFor } from './leaf-reader.js';
 import { threadNames, worldShapeOf, type WorkerJob } from './messages.js';
@@ -16,14 +19,37 @@ export interface ThreadContext {
   readonly slot: number;
 }
 
+const STEP_EVENT: Readonly<Record<SyncOp['kind'], number>> = {
+  lock: EVENT_KIND.LOCK,
+  unlock: EVENT_KIND.UNLOCK,
+  'rcu-read-lock': EVENT_KIND.RCU_ENTER,
+  'rcu-read-unlock': EVENT_KIND.RCU_EXIT,
+  'synchronize-rcu': EVENT_KIND.GRACE_PERIOD,
+  point: 0,
+};
+const VCPU_EVENT: Readonly<Record<VcpuTraceEvent, number>> = {
+  load: EVENT_KIND.LOAD,
+  put: EVENT_KIND.PUT,
+  raise: EVENT_KIND.REQUEST_RAISE,
+  service: EVENT_KIND.REQUEST_SERVICE,
+};
+
 export function attachThread(job: WorkerJob): ThreadContext {
   const world = World.attach(worldShapeOf(job.scenario), job.world);
   const control = Control.attach(job.controlShape, job.control);
   const slot = job.slot;
+  const record = FlightRecorder.attach(job.controlShape.threads, job.recorder).writer(slot);
   const task = new HwTask(threadNames(job.scenario)[slot]!, slot, world.rcu, {
     onWait: (lock) => control.setStatus(slot, STATUS.WAITING, world.lockId(lock)),
     onAcquired: () => control.setStatus(slot, STATUS.RUNNING),
+    onStep: (op) => {
+      const kind = STEP_EVENT[op.kind];
+      if (kind !== 0) record(kind, op.kind === 'lock' || op.kind === 'unlock' ? world.lockId(op.lock) : 0);
+    },
   });
   world.host.list.leaf = leafReaderFor(world.host.list, world.rcu, task);
+  world.vcpus.forEach((vcpu, v) => {
+    vcpu.trace = (event, arg) => record(VCPU_EVENT[event], v * 256 + arg);
+  });
   return { world, control, task, slot };
 }

@@ -91,6 +91,7 @@ function* loadPmu(vcpu: KvmVcpu, cpu: number, lastCpu: number): Op<void> {
 export function* vcpuLoad(vcpu: KvmVcpu, cpu: number): Op<void> {
   const lastCpu = vcpu.cpu;
   vcpu.cpu = cpu;
+  vcpu.trace?.('load', cpu);
   vcpu.setFlag(VCPU_FLAG.LOADED);
   if (vcpu.vm.fixedCountersOnly()) yield* loadPmu(vcpu, cpu, lastCpu);
   yield point('vcpu_load: supported_cpus');
@@ -99,6 +100,7 @@ export function* vcpuLoad(vcpu: KvmVcpu, cpu: number): Op<void> {
 
 /** `kvm_arch_vcpu_put`. */
 export function vcpuPut(vcpu: KvmVcpu): void {
+  vcpu.trace?.('put', vcpu.cpu);
   vcpu.clearFlag(VCPU_FLAG.ON_UNSUPPORTED_CPU | VCPU_FLAG.LOADED);
   if (vcpu.vm.profile.putClearsVcpuCpu) vcpu.cpu = -1;
 }

@@ -9,7 +9,10 @@ import { REQ, type KvmVcpu } from './vcpu-state.js';
 export function serviceRequests(vcpu: KvmVcpu): void {
   if (vcpu.pendingRequests() !== 0) {
     vcpu.checkRequest(REQ.IRQ_PENDING); // cleared; the level is recomputed below
-    if (vcpu.checkRequest(REQ.RELOAD_PMU)) reloadPmu(vcpu);
+    if (vcpu.checkRequest(REQ.RELOAD_PMU)) {
+      vcpu.trace?.('service', REQ.RELOAD_PMU);
+      reloadPmu(vcpu);
+    }
   }
   updateState(vcpu);
 }

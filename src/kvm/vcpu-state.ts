@@ -52,8 +52,13 @@ const MUTEX = L.i32(LOCK_WORDS);
 const LOAD_RELOADS = L.i32(); // observability: reload requests raised by the per-load check
 export const vcpuLayout = L.build();
 
+/** Run-loop events a driver may log (the engine's flight recorder). */
+export type VcpuTraceEvent = 'load' | 'put' | 'raise' | 'service';
+
 export class KvmVcpu {
   readonly mutex: LockRef;
+  /** Set by a driver that logs run-loop events; unset in the direct and stepper drivers. */
+  trace: ((event: VcpuTraceEvent, arg: number) => void) | undefined;
   readonly regs: BigUint64Array;
   readonly evCount: BigUint64Array;
   readonly i32: Int32Array;
@@ -132,6 +137,7 @@ export class KvmVcpu {
     Atomics.store(this.i32, CPU, c);
   }
   makeRequest(req: number): void {
+    this.trace?.('raise', req);
     Atomics.or(this.i32, REQUESTS, req);
   }
   /** `kvm_check_request`: test and clear. */

@@ -6,7 +6,7 @@
  */
 import type { LockRef } from './lock.js';
 import type { RcuDomain } from './rcu.js';
-import type { Op } from './seam.js';
+import type { Op, SyncOp } from './seam.js';
 import { FIRST_DYNAMIC_TASK_ID, Task } from './task.js';
 
 export interface HwThreadHooks {
@@ -14,6 +14,8 @@ export interface HwThreadHooks {
   onWait?(lock: LockRef): void;
   /** Told when it got the lock after waiting, or did not need to. */
   onAcquired?(lock: LockRef): void;
+  /** Told after every step performed (for a flight recorder). */
+  onStep?(op: SyncOp): void;
 }
 
 export class HwTask extends Task {
@@ -35,6 +37,11 @@ export class HwTask extends Task {
 
   protected override synchronize(): void {
     this.domain?.synchronize();
+  }
+
+  override perform(op: SyncOp): void {
+    super.perform(op);
+    this.hooks.onStep?.(op);
   }
 }
 

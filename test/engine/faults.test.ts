@@ -22,6 +22,14 @@ describe('engine faults', () => {
     expect(r.failure).toMatchObject({ kind: 'worker-exit', thread: 'pcpu3' });
     expect(r.failure!.message).toMatch(/pcpu3 exited unexpectedly/);
     expect(r.totals.loads).toBeGreaterThan(0);
+    // The flight recorder's tail: every thread's synchronisation events, merged in order.
+    const trace = r.failure!.trace!;
+    expect(trace).toHaveLength(40);
+    const seqs = trace.map((l) => Number(/^#(\d+) /.exec(l)![1]));
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    for (const what of [/ pcpu\d lock vcpu\d->mutex$/, / vcpu_load vm0\/vcpu\d on cpu \d$/, / vcpu_put vm0\/vcpu\d/]) {
+      expect(trace.some((l) => what.test(l))).toBe(true);
+    }
   });
 
   it('the watchdog names the holder of a lock everyone waits for', async () => {
@@ -42,5 +50,7 @@ describe('engine faults', () => {
     expect(r.failure!.message).toMatch(/no progress for 300 ms/);
     expect(r.failure!.locks).toContainEqual(expect.stringMatching(/^vcpu0->mutex is held by vmm:staller \(contended [1-9]\d* times\)$/));
     expect(r.failure!.locks).toContainEqual(expect.stringMatching(/^pcpu\d waits for vcpu0->mutex$/));
+    // The flight recorder's merged tail ends with the staller taking the mutex for good.
+    expect(r.failure!.trace!.at(-1)).toMatch(/^#\d+ vmm:staller lock vcpu0->mutex$/);
   });
 });
