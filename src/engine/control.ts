@@ -80,6 +80,13 @@ export class Control {
     Atomics.notify(this.i32, this.o.STOP);
     for (let c = 0; c < this.shape.cpus; c++) this.ring(c);
   }
+  /** Fault injection: thread `slot` throws at its next check. */
+  injectFault(slot: number): void {
+    Atomics.store(this.i32, this.o.FAULT, slot + 1);
+  }
+  faultInjected(slot: number): boolean {
+    return Atomics.load(this.i32, this.o.FAULT) === slot + 1;
+  }
   /** Sleeps up to `ms`, waking early when the run stops. */
   pause(ms: number): void {
     Atomics.wait(this.i32, this.o.STOP, 0, ms);
@@ -174,6 +181,7 @@ function offsets({ cpus, vcpus, threads }: ControlShape) {
   const o = {
     STOP: L.i32(),
     START: L.i32(),
+    FAULT: L.i32(),
     SCHED: L.i32(vcpus),
     LAST_CPU: L.i32(vcpus),
     VCPU_QUANTA: L.i32(vcpus),

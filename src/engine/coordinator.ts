@@ -36,8 +36,8 @@ export interface RunOptions {
   progressMs?: number;
   /** Aborting it stops the run early (SIGINT); the report says `interrupted`. */
   signal?: AbortSignal;
-  /** Test hook: terminate this thread's worker this many ms into the run. */
-  killThreadAfterMs?: { thread: number; ms: number };
+  /** Fault injection: `afterMs` into the run, terminate thread `thread`'s worker or make it throw. */
+  fault?: { thread: number; afterMs: number; kind: 'terminate' | 'throw' };
   /** Control-plane inspection of the final model state, after every worker stopped. */
   inspect?: (world: World) => void;
 }
@@ -105,8 +105,10 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
 
   const t0 = Date.now();
   control.start();
-  const kill = opts.killThreadAfterMs;
-  const killTimer = kill ? setTimeout(() => void workers[kill.thread]?.w.terminate(), kill.ms) : undefined;
+  const fault = opts.fault;
+  const faultTimer = fault
+    ? setTimeout(() => (fault.kind === 'throw' ? control.injectFault(fault.thread) : void workers[fault.thread]?.w.terminate()), fault.afterMs)
+    : undefined;
   let interrupted = false;
   const onAbort = () => {
     interrupted = true;
@@ -158,7 +160,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
     }
   }
   const elapsedMs = Date.now() - t0;
-  if (killTimer) clearTimeout(killTimer);
+  if (faultTimer) clearTimeout(faultTimer);
   opts.signal?.removeEventListener('abort', onAbort);
 
   // No worker is left hanging: those that do not exit within the grace period are terminated.

@@ -84,6 +84,7 @@ export function pcpuLoop(job: WorkerJob, ctx: ThreadContext): void {
       continue;
     }
     scan = v + 1; // fairness among vCPUs queued on this pCPU
+    if (control.faultInjected(slot)) throw new Error(`fault injected into pcpu${cpu} after it claimed vCPU ${v}`);
     control.setStatus(slot, STATUS.RUNNING);
     runQuantum(v);
   }

@@ -17,7 +17,7 @@ describe('engine faults', () => {
       vms: [{ vcpus: [0, 1, 2, 3].map(() => ({ workload: 'perf-stat', cycles: 1000 })) }],
     });
     const t0 = Date.now();
-    const r = await runScenario(s, { killThreadAfterMs: { thread: 3, ms: 200 } });
+    const r = await runScenario(s, { fault: { thread: 3, afterMs: 200, kind: 'terminate' } });
     expect(Date.now() - t0).toBeLessThan(10_000);
     expect(r.failure).toMatchObject({ kind: 'worker-exit', thread: 'pcpu3' });
     expect(r.failure!.message).toMatch(/pcpu3 exited unexpectedly/);
@@ -30,6 +30,19 @@ describe('engine faults', () => {
     for (const what of [/ pcpu\d lock vcpu\d->mutex$/, / vcpu_load vm0\/vcpu\d on cpu \d$/, / vcpu_put vm0\/vcpu\d/]) {
       expect(trace.some((l) => what.test(l))).toBe(true);
     }
+  });
+
+  it('a pCPU worker that throws is reported with its id and the error', async () => {
+    const s = resolveScenario({
+      name: 'throw',
+      host: 'rk3588',
+      durationMs: 30_000,
+      scheduler: { policy: 'round-robin' },
+      vms: [{ vcpus: [0, 1, 2, 3].map(() => ({ workload: 'perf-stat', cycles: 1000 })) }],
+    });
+    const r = await runScenario(s, { fault: { thread: 5, afterMs: 200, kind: 'throw' } });
+    expect(r.failure).toMatchObject({ kind: 'worker-crash', thread: 'pcpu5' });
+    expect(r.failure!.message).toMatch(/^pcpu5 crashed: fault injected into pcpu5 after it claimed vCPU \d$/);
   });
 
   it('the watchdog names the holder of a lock everyone waits for', async () => {
