@@ -71,6 +71,7 @@ export function pcpuLoop(job: WorkerJob, ctx: ThreadContext): void {
   }
 
   control.setStatus(slot, STATUS.IDLE);
+  task.online();
   while (!control.stopped()) {
     const seen = control.doorbell(cpu);
     let v = -1;
@@ -80,7 +81,9 @@ export function pcpuLoop(job: WorkerJob, ctx: ThreadContext): void {
     }
     if (v < 0) {
       control.setStatus(slot, STATUS.IDLE);
+      task.offline(); // an idle CPU is in an extended quiescent state
       control.waitDoorbell(cpu, seen, 50);
+      task.online();
       continue;
     }
     scan = v + 1; // fairness among vCPUs queued on this pCPU
@@ -88,5 +91,6 @@ export function pcpuLoop(job: WorkerJob, ctx: ThreadContext): void {
     control.setStatus(slot, STATUS.RUNNING);
     runQuantum(v);
   }
+  task.offline();
   control.setStatus(slot, STATUS.EXITED);
 }

@@ -22,6 +22,8 @@ export type ProbeJob =
 
 export interface ProbeResult {
   ops: number;
+  /** Time the probe's own loop took (ping-pong: from the first to the last handoff). */
+  elapsedNs?: number;
   /** An RcuViolation message, if a reader ever saw poison. */
   violation?: string;
 }
@@ -52,18 +54,22 @@ export function runProbe(job: ProbeJob, stop: Int32Array): ProbeResult {
       const domain = new RcuDomain(rcuLayout.view(job.rcu));
       const list = new PmuList(pmuListLayout.view(job.list), job.design);
       const task = new HwTask(`rcu reader ${job.slot}`, job.slot, domain);
-      list.leaf = leafReaderFor(list, domain, task);
+      list.leaf = leafReaderFor(list, task);
+      task.online();
       let ops = 0;
       try {
         while (Atomics.load(stop, STOP) === 0) {
           const cpu = ops % job.cpus;
           runHw(list.probe(cpu), task);
-          list.firstCovering(cpu);
+          list.firstCovering(cpu); // a leaf walk, as FIXED-mode event creation does
+          task.quiescent();
           ops += 2;
         }
       } catch (e) {
         if (e instanceof RcuViolation) return { ops, violation: e.message };
         throw e;
+      } finally {
+        task.offline();
       }
       return { ops };
     }
@@ -71,23 +77,27 @@ export function runProbe(job: ProbeJob, stop: Int32Array): ProbeResult {
       const domain = new RcuDomain(rcuLayout.view(job.rcu));
       const list = new PmuList(pmuListLayout.view(job.list), job.design);
       const task = new HwTask(`rcu writer ${job.slot}`, job.slot, domain);
+      task.online();
       let ops = 0;
       for (let i = 0; i < job.appends; i++, ops++) runHw(list.append(i, 100 + i, [i % job.cpus]), task);
       while (Atomics.load(stop, STOP) === 0) {
         runHw(list.republish(), task);
         ops++;
       }
+      task.offline();
       return { ops };
     }
     case 'pingpong': {
       const w = new Int32Array(job.buffer);
       // w[0] is whose turn it is; each side waits for its turn, then hands over.
+      let t0 = 0n;
       for (let r = 0; r < job.rounds; r++) {
         while (Atomics.load(w, 0) !== job.me) Atomics.wait(w, 0, 1 - job.me);
+        if (r === 0) t0 = process.hrtime.bigint();
         Atomics.store(w, 0, 1 - job.me);
         Atomics.notify(w, 0);
       }
-      return { ops: job.rounds };
+      return { ops: job.rounds, elapsedNs: Number(process.hrtime.bigint() - t0) };
     }
   }
 }

@@ -47,7 +47,7 @@ export function attachThread(job: WorkerJob): ThreadContext {
       if (kind !== 0) record(kind, op.kind === 'lock' || op.kind === 'unlock' ? world.lockId(op.lock) : 0);
     },
   });
-  world.host.list.leaf = leafReaderFor(world.host.list, world.rcu, task);
+  world.host.list.leaf = leafReaderFor(world.host.list, task);
   world.vcpus.forEach((vcpu, v) => {
     vcpu.trace = (event, arg) => record(VCPU_EVENT[event], v * 256 + arg);
   });

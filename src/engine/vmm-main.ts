@@ -55,6 +55,7 @@ export function vmmLoop(job: WorkerJob, ctx: ThreadContext): void {
   }
 
   control.setStatus(slot, STATUS.RUNNING);
+  task.online();
   for (let pass = 0; plan.iterations === 0 || pass < plan.iterations; pass++) {
     for (const step of plan.steps) {
       if (control.stopped()) break;
@@ -65,5 +66,6 @@ export function vmmLoop(job: WorkerJob, ctx: ThreadContext): void {
     }
     if (control.stopped()) break;
   }
+  task.offline();
   control.setStatus(slot, STATUS.EXITED);
 }

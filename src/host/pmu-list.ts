@@ -22,7 +22,7 @@
  */
 import { LOCK_WORDS, LockRef } from '../sync/lock.js';
 import { point, RCU_READ_LOCK, RCU_READ_UNLOCK, SYNCHRONIZE_RCU, type Op, type SyncOp } from '../sync/seam.js';
-import type { RcuReader } from '../sync/task.js';
+import type { ReadSide } from '../sync/task.js';
 import { LayoutBuilder, type Region } from '../mem/region.js';
 import { CPUMASK_WORDS, cpumaskFill, cpumaskHas } from './cpumask.js';
 
@@ -61,7 +61,7 @@ export class PmuList {
    * unset where steps are indivisible (direct, stepper); a pCPU worker installs its RCU
    * reader or a blocking arm_pmus_lock for the design in force.
    */
-  leaf: RcuReader | undefined;
+  leaf: ReadSide | undefined;
 
   constructor(
     readonly region: Region,

@@ -2,7 +2,9 @@
  * The hw driver: runs model operations on a real thread (a pCPU worker or a VMM thread)
  * against locks and RCU in shared memory, blocking where the kernel would block. One
  * `HwTask` per thread, reused for every operation it runs; its id (thread slot + 1) is
- * what lock owner words show, so a watchdog can say who holds what.
+ * what lock owner words show, so a watchdog can say who holds what. Between operations
+ * the thread reports an RCU quiescent state; while it sleeps on a lock it is offline (an
+ * extended quiescent state), which is why sleeping inside a read-side section is refused.
  */
 import type { LockRef } from './lock.js';
 import type { RcuDomain } from './rcu.js';
@@ -27,16 +29,37 @@ export class HwTask extends Task {
     private readonly hooks: HwThreadHooks = {},
   ) {
     if (slot + 1 >= FIRST_DYNAMIC_TASK_ID) throw new RangeError(`thread slot ${slot} too large`);
-    super(name, domain?.reader(slot), slot + 1);
+    super(name, slot + 1);
   }
 
   protected override acquire(lock: LockRef): void {
-    lock.acquireBlocking(this.id, this.hooks.onWait);
+    lock.acquireBlocking(this.id, (l) => this.beforeSleep(l), () => this.domain?.online(this.slot));
     this.hooks.onAcquired?.(lock);
   }
 
+  private beforeSleep(lock: LockRef): void {
+    if (this.rcuDepth > 0) throw new Error(`${this.name}: would sleep on ${lock.name} inside an RCU read-side section`);
+    this.domain?.offline(this.slot);
+    this.hooks.onWait?.(lock);
+  }
+
   protected override synchronize(): void {
-    this.domain?.synchronize();
+    this.domain?.synchronize(this.slot);
+  }
+
+  /** Between operations: nothing from a read-side section is held any more. */
+  quiescent(): void {
+    this.domain?.quiescent(this.slot);
+  }
+
+  /** Idle or gone: an extended quiescent state (a grace period need not wait for us). */
+  offline(): void {
+    this.domain?.offline(this.slot);
+  }
+
+  /** The thread starts running operations that may read under RCU (call before the first). */
+  online(): void {
+    this.domain?.online(this.slot);
   }
 
   override perform(op: SyncOp): void {
@@ -51,6 +74,7 @@ export function runHw<T>(op: Op<T>, task: HwTask): T {
     for (let step = op.next(); ; step = op.next()) {
       if (step.done) {
         task.assertClean();
+        task.quiescent();
         return step.value;
       }
       task.perform(step.value);

@@ -7,8 +7,13 @@
  * A lock is LOCK_WORDS consecutive Int32 words:
  *   [state, owner, contended]
  * state: 0 free, 1 held, 2 held with (possible) waiters — Drepper's futex mutex, so a
- * blocking driver can Atomics.wait on it; owner: the holder's task id (reports only);
- * contended: how many acquisitions found it held.
+ * blocking driver can Atomics.wait on it; owner: the holder's task id; contended: how
+ * many acquisitions found it held.
+ *
+ * Only `state` synchronises. `owner` is written with plain stores by the holder while it
+ * holds the lock (the atomic release that follows orders them) and read by others only
+ * for reports, where a stale value is harmless — so it adds no atomic operation to the
+ * uncontended path.
  */
 import type { SyncOp } from './seam.js';
 
@@ -49,9 +54,9 @@ export class LockRef {
     return RANK[this.cls];
   }
 
-  /** Owner task id, 0 when free. */
+  /** Owner task id, 0 when free (for reports: may be momentarily stale). */
   owner(): number {
-    return Atomics.load(this.words, this.index + OWNER);
+    return this.words[this.index + OWNER]!;
   }
 
   isHeld(): boolean {
@@ -65,15 +70,16 @@ export class LockRef {
   /** Non-blocking acquisition; false if held. */
   tryAcquire(task: number): boolean {
     if (Atomics.compareExchange(this.words, this.index + STATE, 0, 1) !== 0) return false;
-    Atomics.store(this.words, this.index + OWNER, task);
+    this.words[this.index + OWNER] = task;
     return true;
   }
 
   /**
    * Blocking acquisition (futex mutex): spin briefly, then mark "waiters" and sleep on the
-   * state word until the holder's release wakes us. `onWait` is told before each sleep.
+   * state word until the holder's release wakes us. `onSleep` is told before the thread
+   * first sleeps, `onWake` once it has the lock after sleeping.
    */
-  acquireBlocking(task: number, onWait?: (lock: LockRef) => void, timeoutMs = 1000): void {
+  acquireBlocking(task: number, onSleep?: (lock: LockRef) => void, onWake?: () => void, timeoutMs = 1000): void {
     const w = this.words;
     const s = this.index + STATE;
     let c = Atomics.compareExchange(w, s, 0, 1);
@@ -82,21 +88,24 @@ export class LockRef {
       for (let spin = 0; spin < 64 && c !== 0; spin++) c = Atomics.compareExchange(w, s, 0, 1);
       if (c !== 0) {
         c = Atomics.exchange(w, s, 2);
-        while (c !== 0) {
-          onWait?.(this);
-          Atomics.wait(w, s, 2, timeoutMs);
-          c = Atomics.exchange(w, s, 2);
+        if (c !== 0) {
+          onSleep?.(this);
+          while (c !== 0) {
+            Atomics.wait(w, s, 2, timeoutMs);
+            c = Atomics.exchange(w, s, 2);
+          }
+          onWake?.();
         }
       }
     }
-    Atomics.store(w, this.index + OWNER, task);
+    w[this.index + OWNER] = task;
   }
 
   /** Release; wakes one waiter if any may be sleeping. */
   releaseBy(task: number): void {
     const w = this.words;
-    if (Atomics.load(w, this.index + OWNER) !== task) throw new Error(`releasing ${this.name}, held by task ${this.owner()}, not ${task}`);
-    Atomics.store(w, this.index + OWNER, 0);
+    if (w[this.index + OWNER] !== task) throw new Error(`releasing ${this.name}, held by task ${this.owner()}, not ${task}`);
+    w[this.index + OWNER] = 0;
     if (Atomics.exchange(w, this.index + STATE, 0) === 2) Atomics.notify(w, this.index + STATE, 1);
   }
 }

@@ -1,21 +1,26 @@
 /**
- * An RCU domain over shared memory (the FIXED series protects `arm_pmus` with RCU, spec
- * §1.2). Each thread that may read (a pCPU worker, a VMM thread) owns one reader slot: a
- * counter that is odd while the thread is inside a read-side section. `rcu_read_lock` and
- * `rcu_read_unlock` are one atomic increment each on the thread's own slot, lock-free.
+ * An RCU domain over shared memory, quiescent-state based (QSBR) like the kernel's classic
+ * RCU: a read-side section costs nothing shared — `rcu_read_lock` is preemption-disable in
+ * the kernel, here a thread-local nesting count in the thread's Task — and a grace period
+ * waits until every thread that was online has passed a quiescent state.
  *
- * A grace period (`synchronize`) snapshots every slot and waits until each slot that was
- * odd (a section in progress) has changed — that section has ended. Sections that begin
- * after the snapshot may run on: they can only see what was published before it. Readers
- * never wait for writers; writers poll (the sections are short), sleeping briefly.
+ * Each thread (a pCPU worker, a VMM thread) owns one slot: a quiescent-state counter it
+ * bumps between operations (never inside a read-side section), and an online flag it
+ * clears while idle, blocked on a lock, or gone — an extended quiescent state, like an
+ * idle CPU. `synchronize(self)` snapshots every other online slot and waits until each
+ * has bumped its counter or gone offline: every section that began before has ended.
+ *
+ * Ordering: the writer publishes (seq_cst store) before it snapshots (seq_cst loads); a
+ * thread sets itself online (seq_cst store) before it loads the published pointer. So a
+ * thread the writer saw offline can only read what was published before the snapshot.
  */
 import { LayoutBuilder, type Region } from '../mem/region.js';
-import type { RcuReader } from './task.js';
 
-export const MAX_RCU_READERS = 64;
+export const MAX_RCU_THREADS = 64;
 
 const L = new LayoutBuilder();
-const SLOTS = L.i32(MAX_RCU_READERS);
+const QS = L.i32(MAX_RCU_THREADS);
+const ONLINE = L.i32(MAX_RCU_THREADS);
 const GRACE_PERIODS = L.i32();
 const SLEEP = L.i32(); // a word nobody notifies: Atomics.wait on it is a sleep
 export const rcuLayout = L.build();
@@ -23,32 +28,46 @@ export const rcuLayout = L.build();
 export class RcuDomain {
   constructor(readonly region: Region) {}
 
-  /** The reader registration of the thread owning `slot`. */
-  reader(slot: number): RcuReader {
-    if (!Number.isInteger(slot) || slot < 0 || slot >= MAX_RCU_READERS) {
-      throw new RangeError(`RCU reader slot ${slot} outside 0..${MAX_RCU_READERS - 1}`);
+  private check(slot: number): void {
+    if (!Number.isInteger(slot) || slot < 0 || slot >= MAX_RCU_THREADS) {
+      throw new RangeError(`RCU thread slot ${slot} outside 0..${MAX_RCU_THREADS - 1}`);
     }
-    const i32 = this.region.i32;
-    const at = SLOTS + slot;
-    return {
-      enter: () => void Atomics.add(i32, at, 1),
-      exit: () => void Atomics.add(i32, at, 1),
-    };
   }
 
-  /** True while the slot's thread is inside a read-side section. */
-  inside(slot: number): boolean {
-    return (Atomics.load(this.region.i32, SLOTS + slot) & 1) === 1;
+  /** The thread starts (or resumes) running operations that may read. */
+  online(slot: number): void {
+    this.check(slot);
+    Atomics.store(this.region.i32, ONLINE + slot, 1);
   }
 
-  /** `synchronize_rcu()`: returns once every section in progress at the call has ended. */
-  synchronize(sleepMs = 0.02): void {
+  /** Extended quiescent state: idle, blocked, or exited. */
+  offline(slot: number): void {
+    Atomics.store(this.region.i32, ONLINE + slot, 0);
+  }
+
+  /** A quiescent state: the thread holds no reference from any read-side section. */
+  quiescent(slot: number): void {
+    Atomics.add(this.region.i32, QS + slot, 1);
+  }
+
+  isOnline(slot: number): boolean {
+    return Atomics.load(this.region.i32, ONLINE + slot) === 1;
+  }
+
+  /** `synchronize_rcu()` by thread `self`: returns once every other online thread has passed a quiescent state. */
+  synchronize(self: number, sleepMs = 0.02): void {
     const i32 = this.region.i32;
-    const snapshot = new Int32Array(MAX_RCU_READERS);
-    for (let s = 0; s < MAX_RCU_READERS; s++) snapshot[s] = Atomics.load(i32, SLOTS + s);
-    for (let s = 0; s < MAX_RCU_READERS; s++) {
-      if ((snapshot[s]! & 1) === 0) continue;
-      while (Atomics.load(i32, SLOTS + s) === snapshot[s]) Atomics.wait(i32, SLEEP, 0, sleepMs);
+    const snapshot = new Int32Array(MAX_RCU_THREADS);
+    const waitFor: number[] = [];
+    for (let s = 0; s < MAX_RCU_THREADS; s++) {
+      if (s === self || Atomics.load(i32, ONLINE + s) === 0) continue;
+      snapshot[s] = Atomics.load(i32, QS + s);
+      waitFor.push(s);
+    }
+    for (const s of waitFor) {
+      while (Atomics.load(i32, QS + s) === snapshot[s] && Atomics.load(i32, ONLINE + s) === 1) {
+        Atomics.wait(i32, SLEEP, 0, sleepMs);
+      }
     }
     Atomics.add(i32, GRACE_PERIODS, 1);
   }

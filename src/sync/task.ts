@@ -8,8 +8,8 @@
 import { assertLockOrder, type LockRef } from './lock.js';
 import type { SyncOp } from './seam.js';
 
-/** A thread's registration with an RCU domain (hw mode); absent when steps are indivisible. */
-export interface RcuReader {
+/** How a leaf step enters and leaves a read side (see PmuList.leaf). */
+export interface ReadSide {
   enter(): void;
   exit(): void;
 }
@@ -24,7 +24,6 @@ export class Task {
 
   constructor(
     readonly name: string,
-    readonly rcu?: RcuReader,
     /** The value written into lock owner words; unique across threads sharing locks. */
     readonly id = nextTaskId++,
   ) {}
@@ -49,11 +48,11 @@ export class Task {
         return;
       }
       case 'rcu-read-lock':
-        if (this.rcuDepth++ === 0) this.rcu?.enter();
+        this.rcuDepth++;
         return;
       case 'rcu-read-unlock':
         if (this.rcuDepth === 0) throw new Error(`${this.name}: rcu_read_unlock without rcu_read_lock`);
-        if (--this.rcuDepth === 0) this.rcu?.exit();
+        this.rcuDepth--;
         return;
       case 'synchronize-rcu':
         if (this.rcuDepth > 0) throw new Error(`${this.name}: synchronize_rcu inside an RCU read-side section would never return`);
@@ -86,7 +85,6 @@ export class Task {
   abandon(): void {
     for (const lock of this.held.reverse()) lock.releaseBy(this.id);
     this.held.length = 0;
-    if (this.rcuDepth > 0) this.rcu?.exit();
     this.rcuDepth = 0;
   }
 }
