@@ -5,6 +5,7 @@
  * graph in the same order, so lock ids (the index in `locks`) agree across threads.
  */
 import { HostModel } from '../host/host-model.js';
+import { pcpuBanksLayout } from '../host/pcpu-banks.js';
 import { pmuListLayout } from '../host/pmu-list.js';
 import type { Topology } from '../host/topology.js';
 import { guestMemoryLayout, type GuestMemory } from '../guest/memory.js';
@@ -23,6 +24,7 @@ export interface WorldShape {
 
 export interface WorldBuffers {
   readonly list: SharedArrayBuffer;
+  readonly banks: SharedArrayBuffer;
   readonly rcu: SharedArrayBuffer;
   readonly vms: readonly {
     readonly vm: SharedArrayBuffer;
@@ -69,7 +71,13 @@ export class World {
 
   /** The same world, seen from another thread. */
   static attach(shape: WorldShape, b: WorldBuffers): World {
-    const host = new HostModel(shape.topology, shape.profile, pmuListLayout.view(b.list), false);
+    const host = new HostModel(
+      shape.topology,
+      shape.profile,
+      pmuListLayout.view(b.list),
+      pcpuBanksLayout(shape.topology.cpus).view(b.banks),
+      false,
+    );
     const vms = b.vms.map((vb, id) => {
       const vm = new KvmVm(id, host, vmLayout.view(vb.vm), new Vgic(vgicLayout.view(vb.vgic)), false);
       vb.vcpus.forEach((buf, v) => vm.vcpus.push(new KvmVcpu(vm, v, vcpuLayout.view(buf), false)));
@@ -83,6 +91,7 @@ export class World {
     let g = 0;
     return {
       list: sab(this.host.list.region.buffer),
+      banks: sab(this.host.banks.region.buffer),
       rcu: sab(this.rcu.region.buffer),
       vms: this.vms.map((vm) => ({
         vm: sab(vm.region.buffer),

@@ -7,6 +7,7 @@ import type { Profile } from '../kvm/profile.js';
 import { runDirect } from '../sync/direct.js';
 import type { Op } from '../sync/seam.js';
 import type { Region } from '../mem/region.js';
+import { PcpuBanks, pcpuBanksLayout } from './pcpu-banks.js';
 import { PmuList, pmuListLayout } from './pmu-list.js';
 import type { PmuDesc, Topology } from './topology.js';
 
@@ -14,21 +15,26 @@ export class HostModel {
   /** `kvm_arm_pmu_get_pmuver_limit()` (spec §1.2). */
   readonly pmuverLimit: number;
   readonly list: PmuList;
+  /** Each physical CPU's hardware PMU register bank. */
+  readonly banks: PcpuBanks;
 
   /**
-   * A host whose `arm_pmus` list lives in `listRegion`. `probe` registers every CPU PMU of
-   * the topology, as the PMU driver does at boot; a pCPU worker attaching to a list the
-   * coordinator already filled passes false.
+   * A host whose `arm_pmus` list and PMU register banks live in the given regions. `boot`
+   * registers every CPU PMU of the topology, as the PMU driver does at boot; a worker
+   * attaching to a host the coordinator already booted passes false.
    */
   constructor(
     readonly topology: Topology,
     readonly profile: Profile,
     listRegion: Region,
-    probe: boolean,
+    banksRegion: Region,
+    boot: boolean,
   ) {
     this.pmuverLimit = pmuverLimit(topology);
     this.list = new PmuList(listRegion, profile.pmuListDesign);
-    if (!probe) return;
+    const counters = Array.from({ length: topology.cpus }, (_, c) => topology.pmus.find((p) => p.kind === 'cpu' && p.cpus.includes(c))?.counters ?? 0);
+    this.banks = new PcpuBanks(banksRegion, counters, boot);
+    if (!boot) return;
     topology.pmus.forEach((pmu, source) => {
       if (pmu.kind === 'cpu') runDirect(this.kvmHostPmuInit(source, pmu), 'kvm_host_pmu_init');
     });
@@ -36,7 +42,7 @@ export class HostModel {
 
   /** Boots a host: a fresh list (on a SharedArrayBuffer if `shared`), every CPU PMU registered. */
   static boot(topology: Topology, profile: Profile, shared = false): HostModel {
-    return new HostModel(topology, profile, pmuListLayout.allocate(shared), true);
+    return new HostModel(topology, profile, pmuListLayout.allocate(shared), pcpuBanksLayout(topology.cpus).allocate(shared), true);
   }
 
   /** Registers a CPU PMU with KVM, only if the system PMU version is usable. */

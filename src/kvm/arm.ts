@@ -8,6 +8,7 @@ import { uapi } from '../arch/uapi.js';
 import { point, type Op } from '../sync/seam.js';
 import { GuestCpu, type GuestProgram } from './guest-cpu.js';
 import { shouldNotifyUser, updateState } from './pmu-irq.js';
+import { schedIn, schedOut } from './perf-sched.js';
 import { serviceRequests } from './requests.js';
 import { REQ, VCPU_FLAG, type KvmVcpu } from './vcpu-state.js';
 import { TIMER_PPIS } from './vgic.js';
@@ -93,6 +94,7 @@ export function* vcpuLoad(vcpu: KvmVcpu, cpu: number): Op<void> {
   vcpu.cpu = cpu;
   vcpu.trace?.('load', cpu);
   vcpu.setFlag(VCPU_FLAG.LOADED);
+  schedIn(vcpu); // the vCPU thread's pinned perf events go on this CPU's PMU
   if (vcpu.vm.fixedCountersOnly()) yield* loadPmu(vcpu, cpu, lastCpu);
   yield point('vcpu_load: supported_cpus');
   if (!vcpu.vm.supportsCpu(cpu)) vcpu.setFlag(VCPU_FLAG.ON_UNSUPPORTED_CPU);
@@ -101,6 +103,7 @@ export function* vcpuLoad(vcpu: KvmVcpu, cpu: number): Op<void> {
 /** `kvm_arch_vcpu_put`. */
 export function vcpuPut(vcpu: KvmVcpu): void {
   vcpu.trace?.('put', vcpu.cpu);
+  schedOut(vcpu);
   vcpu.clearFlag(VCPU_FLAG.ON_UNSUPPORTED_CPU | VCPU_FLAG.LOADED);
   if (vcpu.vm.profile.putClearsVcpuCpu) vcpu.cpu = -1;
 }

@@ -7,6 +7,7 @@
  */
 import { bit, CYCLE_IDX, EVENT, EVTYPER, PMCR, U32, U64 } from '../arch/pmu-bits.js';
 import { PMUVER } from '../arch/pmuver.js';
+import { hardwareCount, scheduleEvent, setEventEnabled, unscheduleEvent } from './perf-sched.js';
 import { EV, REG, REQ, type KvmVcpu } from './vcpu-state.js';
 
 /** `kvm_vcpu_read_pmcr`: stored PMCR with N = nr_pmu_counters (spec §4.0). */
@@ -50,15 +51,19 @@ export function pmcEnabled(vcpu: KvmVcpu, i: number): boolean {
   return (vcpu.reg(REG.PMCR) & PMCR.E) !== 0n && (vcpu.reg(REG.PMCNTENSET) & bit(i)) !== 0n;
 }
 
-/** `kvm_pmu_get_pmc_value`: stored + live perf count, truncated unless 64-bit (spec §2.2). */
+/**
+ * `kvm_pmu_get_pmc_value`: stored + live perf count (folded count + what the hardware
+ * counted since sched-in), truncated unless 64-bit (spec §2.2).
+ */
 export function counterValue(vcpu: KvmVcpu, i: number): bigint {
   let v = vcpu.evcntr(i);
-  if (vcpu.hasEvent(i)) v = (v + vcpu.evCount[i]!) & U64;
+  if (vcpu.hasEvent(i)) v = (v + vcpu.evCount[i]! + hardwareCount(vcpu, i)) & U64;
   return isLong(vcpu, i) ? v : v & U32;
 }
 
-/** `kvm_pmu_release_perf_event`: destroy the event, losing its count. */
+/** `kvm_pmu_release_perf_event`: destroy the event (off the hardware too), losing its count. */
 export function releasePerfEvent(vcpu: KvmVcpu, i: number): void {
+  unscheduleEvent(vcpu, i);
   vcpu.clearEvent(i);
 }
 
@@ -103,6 +108,7 @@ export function createPerfEvent(vcpu: KvmVcpu, i: number): void {
     if (p !== nsk) flags |= EV.EXCLUDE_KERNEL;
     if (isLong(vcpu, i)) flags |= EV.LONG;
     vcpu.setEvent(i, entry, sel, flags);
+    scheduleEvent(vcpu, i); // a pinned event of a loaded vCPU goes on the hardware now
     // FIXED mode: retry if vcpu->cpu moved to a CPU this PMU does not cover (spec §5.5).
     if (!vm.fixedCountersOnly() || vm.host.list.covers(entry, vcpu.cpu)) return;
   }
@@ -126,9 +132,9 @@ export function reprogram(vcpu: KvmVcpu, mask: bigint): void {
     if ((mask & bit(i)) === 0n) continue;
     if (pmcEnabled(vcpu, i)) {
       if (!vcpu.hasEvent(i) || (fixed && eventOnForeignPmu(vcpu, i))) createPerfEvent(vcpu, i);
-      else vcpu.setEventEnabled(i, true);
+      else setEventEnabled(vcpu, i, true);
     } else if (vcpu.hasEvent(i)) {
-      vcpu.setEventEnabled(i, false);
+      setEventEnabled(vcpu, i, false);
     }
   }
 }

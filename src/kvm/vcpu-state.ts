@@ -42,6 +42,7 @@ const EV_COUNT = L.u64(32); // perf_event_current_count of each backing event
 const EV_PMU = L.i32(32); // arm_pmus entry of the event, -1 = no event
 const EV_FLAGS = L.i32(32);
 const EV_SEL = L.i32(32);
+const EV_HW = L.i32(32); // hardware counter the event is scheduled on (while loaded), -1 = none
 const FLAGS = L.i32();
 const IRQ_NUM = L.i32();
 const IRQ_LEVEL = L.i32();
@@ -60,6 +61,8 @@ export class KvmVcpu {
   /** Set by a driver that logs run-loop events; unset in the direct and stepper drivers. */
   trace: ((event: VcpuTraceEvent, arg: number) => void) | undefined;
   readonly regs: BigUint64Array;
+  /** Identifies this vCPU's perf events as owners of hardware counters (vm id × 64 + vcpu id). */
+  readonly key: number;
   readonly evCount: BigUint64Array;
   readonly i32: Int32Array;
 
@@ -74,9 +77,11 @@ export class KvmVcpu {
     this.evCount = region.u64.subarray(EV_COUNT, EV_COUNT + 32);
     this.i32 = region.i32;
     this.mutex = new LockRef('vcpu->mutex', `vcpu${id}->mutex`, this.i32, MUTEX, id);
+    this.key = vm.id * 64 + id;
     if (!fresh) return;
     this.i32[CPU] = -1;
     this.i32.fill(-1, EV_PMU, EV_PMU + 32);
+    this.i32.fill(-1, EV_HW, EV_HW + 32);
   }
 
   get name(): string {
@@ -177,6 +182,13 @@ export class KvmVcpu {
   setEventEnabled(i: number, on: boolean): void {
     const f = this.i32[EV_FLAGS + i]!;
     this.i32[EV_FLAGS + i] = on ? f | EV.ENABLED : f & ~EV.ENABLED;
+  }
+  /** The hardware counter event i is scheduled on, -1 if it is not on the hardware. */
+  hwSlot(i: number): number {
+    return this.i32[EV_HW + i]!;
+  }
+  setHwSlot(i: number, slot: number): void {
+    this.i32[EV_HW + i] = slot;
   }
   clearEvent(i: number): void {
     this.i32[EV_PMU + i] = -1;
