@@ -96,8 +96,9 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
     const exited = new Promise<number>((resolve) => w.once('exit', resolve));
     w.on('error', (e) => fail({ kind: 'worker-crash', thread: name, message: `${name} crashed: ${e.message}` }));
     void exited.then((code) => {
-      // Before the run was stopped, no worker has a reason to end.
-      if (!control.stopped()) fail({ kind: 'worker-exit', thread: name, message: `${name} exited unexpectedly (code ${code})` });
+      // Before the run was stopped, only a VMM thread that finished its script may end.
+      const finished = code === 0 && control.status(slot).status === STATUS.EXITED;
+      if (!control.stopped() && !finished) fail({ kind: 'worker-exit', thread: name, message: `${name} exited unexpectedly (code ${code})` });
     });
     return { w, name, ready, exited };
   });

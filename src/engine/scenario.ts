@@ -45,6 +45,8 @@ export type VmmStep =
   | { readonly op: 'set-reg'; readonly vcpu: number; readonly reg: string; readonly value: string }
   | { readonly op: 'get-reg'; readonly vcpu: number; readonly reg: string }
   | { readonly op: 'republish-pmus' }
+  /** CPU PMU hotplug: registers a topology PMU marked `hotplug` (spec §1.2, the RCU writer). */
+  | { readonly op: 'hotplug-pmu'; readonly pmu: string }
   /** Takes a lock and keeps it until the run stops: a planted hang for the watchdog. */
   | { readonly op: 'stall'; readonly lock: 'config_lock' | 'kvm->lock' | 'vcpu->mutex'; readonly vcpu: number };
 
@@ -103,7 +105,12 @@ function resolveAttr(path: string, v: unknown): number {
 
 function resolveStep(path: string, raw: unknown, vm: VmPlan, topology: Topology): VmmStep {
   const o = checkObject(path, raw);
-  const op = oneOf(path + '.op', o.op, ['set-attr', 'get-attr', 'has-attr', 'vcpu-init', 'set-reg', 'get-reg', 'republish-pmus', 'stall'] as const, 'set-attr');
+  const op = oneOf(
+    path + '.op',
+    o.op,
+    ['set-attr', 'get-attr', 'has-attr', 'vcpu-init', 'set-reg', 'get-reg', 'republish-pmus', 'hotplug-pmu', 'stall'] as const,
+    'set-attr',
+  );
   if (o.op === undefined) throw badField(path + '.op', 'an operation name', undefined);
   const vcpu = () => intField(path + '.vcpu', o.vcpu ?? 0, 0, 0, vm.vcpus.length - 1);
   const reg = () => {
@@ -157,6 +164,14 @@ function resolveStep(path: string, raw: unknown, vm: VmPlan, topology: Topology)
     case 'republish-pmus':
       checkKnownKeys(path, o, ['op']);
       return { op };
+    case 'hotplug-pmu': {
+      checkKnownKeys(path, o, ['op', 'pmu']);
+      const hot = topology.pmus.filter((p) => p.hotplug).map((p) => p.name);
+      if (typeof o.pmu !== 'string' || !hot.includes(o.pmu)) {
+        throw badField(path + '.pmu', `a PMU the topology marks hotplug (${hot.join(', ') || 'none'})`, o.pmu);
+      }
+      return { op, pmu: o.pmu };
+    }
     case 'stall':
       checkKnownKeys(path, o, ['op', 'lock', 'vcpu']);
       return { op, lock: oneOf(path + '.lock', o.lock, ['config_lock', 'kvm->lock', 'vcpu->mutex'] as const, 'config_lock'), vcpu: vcpu() };

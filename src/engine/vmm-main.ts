@@ -43,6 +43,8 @@ export function vmmLoop(job: WorkerJob, ctx: ThreadContext): void {
       case 'republish-pmus':
         runHw(world.host.list.republish(), task);
         return 0;
+      case 'hotplug-pmu':
+        return runHw(world.host.hotplugPmu(step.pmu), task);
       case 'stall': {
         // A planted hang: hold the lock until the run stops (the watchdog must name us).
         const lock = { config_lock: vm.configLock, 'kvm->lock': vm.kvmLock, 'vcpu->mutex': vm.vcpus[step.vcpu]!.mutex }[step.lock];

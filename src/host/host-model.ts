@@ -2,6 +2,7 @@
  * The host side of the model: the resolved topology, the sanitised PMU version, and the
  * `arm_pmus` list filled at "driver probe" time by `kvm_host_pmu_init` (spec §1.2).
  */
+import { errno } from '../arch/errno.js';
 import { PMUVER, pmuv3Implemented } from '../arch/pmuver.js';
 import type { Profile } from '../kvm/profile.js';
 import { runDirect } from '../sync/direct.js';
@@ -36,7 +37,7 @@ export class HostModel {
     this.banks = new PcpuBanks(banksRegion, counters, boot);
     if (!boot) return;
     topology.pmus.forEach((pmu, source) => {
-      if (pmu.kind === 'cpu') runDirect(this.kvmHostPmuInit(source, pmu), 'kvm_host_pmu_init');
+      if (pmu.kind === 'cpu' && !pmu.hotplug) runDirect(this.kvmHostPmuInit(source, pmu), 'kvm_host_pmu_init');
     });
   }
 
@@ -45,10 +46,20 @@ export class HostModel {
     return new HostModel(topology, profile, pmuListLayout.allocate(shared), pcpuBanksLayout(topology.cpus).allocate(shared), true);
   }
 
-  /** Registers a CPU PMU with KVM, only if the system PMU version is usable. */
-  *kvmHostPmuInit(source: number, pmu: PmuDesc): Op<void> {
-    if (!pmuv3Implemented(this.pmuverLimit)) return;
-    yield* this.list.append(source, pmu.type, pmu.cpus);
+  /** Registers a CPU PMU with KVM, only if the system PMU version is usable; false if it already is. */
+  *kvmHostPmuInit(source: number, pmu: PmuDesc): Op<boolean> {
+    if (!pmuv3Implemented(this.pmuverLimit)) return true;
+    return yield* this.list.append(source, pmu.type, pmu.cpus);
+  }
+
+  /**
+   * CPU PMU hotplug: the driver probes the PMU `name` at run time (its CPUs came online).
+   * -ENOENT for a name the topology does not have or a non-CPU PMU, -EEXIST once registered.
+   */
+  *hotplugPmu(name: string): Op<number> {
+    const source = this.topology.pmus.findIndex((p) => p.name === name && p.kind === 'cpu');
+    if (source < 0) return -errno.ENOENT;
+    return (yield* this.kvmHostPmuInit(source, this.topology.pmus[source]!)) ? 0 : -errno.EEXIST;
   }
 
   /** The event source behind `arm_pmus` entry `entry`. */

@@ -119,9 +119,14 @@ export class PmuList {
     return this.design === 'mutex' ? this.lock.release : RCU_READ_UNLOCK;
   }
 
-  /** `kvm_host_pmu_init`'s append (the writer): at run time too (CPU PMU hotplug). */
-  append(source: number, type: number, cpus: readonly number[]): Op<void> {
+  /**
+   * `kvm_host_pmu_init`'s append (the writer): at run time too (CPU PMU hotplug). Returns
+   * false, publishing nothing, if that event source is already registered (checked under
+   * the writer lock, so two racing probes of one PMU register it once).
+   */
+  append(source: number, type: number, cpus: readonly number[]): Op<boolean> {
     return this.update((to, n) => {
+      for (let i = 0; i < n; i++) if (this.source(i) === source) return false;
       if (n >= MAX_HOST_PMUS) throw new RangeError(`arm_pmus: more than ${MAX_HOST_PMUS} host PMUs`);
       const at = this.entry(n); // the new PMU object, not yet reachable
       this.i32[at + E_SOURCE] = source;
@@ -130,6 +135,7 @@ export class PmuList {
       this.i32[to + 1 + n] = n; // its list node
       this.i32[to] = n + 1;
       Atomics.store(this.i32, REGISTERED, n + 1);
+      return true;
     });
   }
 
@@ -138,23 +144,27 @@ export class PmuList {
    * period, reclaim) without changing what readers see. For stress tests, which need more
    * writes than the list has room for appends.
    */
-  republish(): Op<void> {
-    return this.update(() => {});
+  republish(): Op<boolean> {
+    return this.update(() => true);
   }
 
-  /** The writer: copy the published snapshot, change the copy, publish it, reclaim the old. */
-  private *update(change: (to: number, count: number) => void): Op<void> {
+  /**
+   * The writer: copy the published snapshot, change the copy (`change` false: nothing to
+   * publish), publish it, reclaim the old one.
+   */
+  private *update(change: (to: number, count: number) => boolean): Op<boolean> {
     yield this.lock.acquire;
     try {
       const cur = Atomics.load(this.i32, CURRENT);
       const from = this.base(cur);
       const to = this.base(1 - cur);
       this.i32.copyWithin(to, from, from + SNAPSHOT_WORDS);
-      change(to, this.i32[from]!);
+      if (!change(to, this.i32[from]!)) return false;
       Atomics.store(this.i32, CURRENT, 1 - cur); // publish (rcu_assign_pointer)
       if (this.design === 'rcu') yield SYNCHRONIZE_RCU; // readers of the old snapshot finish
       this.i32.fill(POISON, from, from + SNAPSHOT_WORDS);
       Atomics.add(this.i32, RECLAIMED, 1);
+      return true;
     } finally {
       yield this.lock.release;
     }

@@ -26,6 +26,8 @@ export interface PmuSpec {
   kind?: 'cpu' | 'uncore';
   /** Non-PMUv3 hardware: `map_pmuv3_event` only maps the listed `events` (Apple M1/M2). */
   mapsEvents?: boolean;
+  /** Not registered at boot: its CPUs come online later (a `hotplug-pmu` step registers it). */
+  hotplug?: boolean;
 }
 
 export interface TopologySpec {
@@ -51,6 +53,7 @@ export interface PmuDesc {
   readonly pmuver: number;
   readonly events: readonly number[];
   readonly mapsEvents: boolean;
+  readonly hotplug: boolean;
 }
 
 export interface Topology {
@@ -64,7 +67,7 @@ export interface Topology {
 
 const VALID_PMUVER = [PMUVER.IMP, PMUVER.V3P1, PMUVER.V3P4, PMUVER.V3P5, PMUVER.V3P7, PMUVER.IMP_DEF];
 
-const PMU_KEYS = ['name', 'cpus', 'counters', 'pmuver', 'events', 'type', 'kind', 'mapsEvents'] as const;
+const PMU_KEYS = ['name', 'cpus', 'counters', 'pmuver', 'events', 'type', 'kind', 'mapsEvents', 'hotplug'] as const;
 const TOPOLOGY_KEYS = ['name', 'pmus', 'cpus', 'description', 'appleImpdefTraps', 'aarch32El0', 'typeBase'] as const;
 
 function resolvePmu(path: string, raw: unknown, defaultType: number): PmuDesc {
@@ -95,8 +98,8 @@ function resolvePmu(path: string, raw: unknown, defaultType: number): PmuDesc {
   });
   const type = o.type ?? defaultType;
   if (!isInt(type) || type < 6) throw badField(`${path}.type`, 'a perf type id ≥ 6 (dynamic PMU types)', type);
-  if (o.mapsEvents !== undefined && typeof o.mapsEvents !== 'boolean') {
-    throw badField(`${path}.mapsEvents`, 'a boolean', o.mapsEvents);
+  for (const k of ['mapsEvents', 'hotplug'] as const) {
+    if (o[k] !== undefined && typeof o[k] !== 'boolean') throw badField(`${path}.${k}`, 'a boolean', o[k]);
   }
   return Object.freeze({
     name: o.name,
@@ -107,6 +110,7 @@ function resolvePmu(path: string, raw: unknown, defaultType: number): PmuDesc {
     pmuver,
     events: Object.freeze([...(events as number[])]),
     mapsEvents: (o.mapsEvents as boolean | undefined) ?? false,
+    hotplug: (o.hotplug as boolean | undefined) ?? false,
   });
 }
 
