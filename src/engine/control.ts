@@ -78,6 +78,7 @@ export class Control {
   stop(): void {
     Atomics.store(this.i32, this.o.STOP, 1);
     Atomics.notify(this.i32, this.o.STOP);
+    Atomics.notify(this.i32, this.o.START); // threads still waiting to start leave too
     for (let c = 0; c < this.shape.cpus; c++) this.ring(c);
   }
   /** Fault injection: thread `slot` throws at its next check. */
@@ -91,9 +92,9 @@ export class Control {
   pause(ms: number): void {
     Atomics.wait(this.i32, this.o.STOP, 0, ms);
   }
-  /** Workers block here until the coordinator starts the run. */
+  /** Workers block here until the coordinator starts (or abandons) the run. */
   awaitStart(): void {
-    while (Atomics.load(this.i32, this.o.START) === 0) Atomics.wait(this.i32, this.o.START, 0, 100);
+    while (Atomics.load(this.i32, this.o.START) === 0 && !this.stopped()) Atomics.wait(this.i32, this.o.START, 0, 100);
   }
   start(): void {
     Atomics.store(this.i32, this.o.START, 1);

@@ -76,8 +76,11 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
   });
 
   let failure: RunReport['failure'];
+  let onFailure = () => {};
+  const failed = new Promise<void>((resolve) => (onFailure = resolve));
   const fail = (f: NonNullable<RunReport['failure']>) => {
     if (failure) return;
+    onFailure();
     // Snapshot the lock table and the flight recorder now, before stopping lets threads move.
     failure = { ...f, locks: f.locks ?? lockTable(world, control, names), trace: recorderTail(recorder, world, names) };
     control.stop();
@@ -102,7 +105,8 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
     });
     return { w, name, ready, exited };
   });
-  await Promise.race([Promise.all(workers.map((x) => x.ready)), Promise.all(workers.map((x) => x.exited))]);
+  // Every worker attached and waiting — or one failed on the way, and the run is over.
+  await Promise.race([Promise.all(workers.map((x) => x.ready)), failed]);
 
   const t0 = Date.now();
   control.start();

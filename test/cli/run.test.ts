@@ -47,11 +47,15 @@ describe('vpmu-lab run', () => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     // The first progress line (stderr, once a second when not a TTY) says the run is on.
-    await new Promise<void>((r) => {
-      let err = '';
+    let err = '';
+    await new Promise<void>((r, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no progress line within 20 s; stderr: ${err}`)), 20_000);
       child.stderr.on('data', (d: Buffer) => {
         err += d.toString();
-        if (/loads\/s/.test(err)) r();
+        if (/loads\/s/.test(err)) {
+          clearTimeout(timer);
+          r();
+        }
       });
     });
     child.kill('SIGINT');
