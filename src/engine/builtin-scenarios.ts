@@ -61,6 +61,53 @@ export const builtinScenarios: Readonly<Record<string, ScenarioSpec>> = Object.f
       },
     ],
   },
+  'bring-up-race': {
+    name: 'bring-up-race',
+    description:
+      'A VMM thread creates vCPUs 2-3, INITs them, initialises the vGIC and PMU-INITs every vCPU while another VMM thread configures the PMU and the pCPUs already try to run whatever exists (spec §3.7 ordering, §8 items 3, 5, 24)',
+    host: 'rk3588',
+    profile: 'fixed-counters-only',
+    scheduler: { policy: 'random', seed: 2 },
+    durationMs: 1000,
+    vms: [
+      {
+        vgicInit: false,
+        vcpus: [
+          { workload: 'perf-stat', cycles: 10_000, setup: 'vcpu-init' },
+          { workload: 'cycle-divider', cycles: 10_000, setup: 'vcpu-init' },
+          { workload: 'perf-stat', cycles: 10_000, setup: 'uncreated' },
+          { workload: 'idle', cycles: 10_000, setup: 'uncreated' },
+        ],
+      },
+    ],
+    vmm: [
+      {
+        name: 'bring-up',
+        iterations: 1,
+        steps: [
+          { op: 'create-vcpu', vcpu: 2 },
+          { op: 'create-vcpu', vcpu: 3 },
+          { op: 'vcpu-init', vcpu: 2, cpu: 0 },
+          { op: 'vcpu-init', vcpu: 3, cpu: 0 },
+          { op: 'vgic-init' },
+          ...[0, 1, 2, 3].flatMap((vcpu) => [
+            { op: 'set-attr', vcpu, attr: 'IRQ', value: 23 },
+            { op: 'set-attr', vcpu, attr: 'INIT' },
+          ]),
+          { op: 'create-vcpu', vcpu: 3 },
+        ],
+      },
+      {
+        name: 'configurator',
+        steps: [
+          { op: 'set-attr', vcpu: 1, attr: 'SET_PMU', value: 'armv8_cortex_a76' },
+          { op: 'set-attr', vcpu: 3, attr: 'FIXED_COUNTERS_ONLY' },
+          { op: 'set-attr', vcpu: 2, attr: 'FILTER', value: { baseEvent: 0x11, nevents: 1, action: 0 } },
+          { op: 'set-attr', vcpu: 0, attr: 'SET_NR_COUNTERS', value: 3 },
+        ],
+      },
+    ],
+  },
   hammer: {
     name: 'hammer',
     description: 'The PMU hammer: guest PMU register accesses as fast as the trap path allows, one vCPU pinned per cluster',

@@ -34,7 +34,7 @@ const NSTATS = 14;
 export const ERRNO_SLOTS = 32;
 
 /** vCPU scheduling state values (besides ≥ 0: ready to run on that pCPU). */
-export const SCHED = Object.freeze({ RUNNING: -1, DONE: -2, CRASHED: -3 });
+export const SCHED = Object.freeze({ RUNNING: -1, DONE: -2, CRASHED: -3, UNCREATED: -4 });
 
 /** Thread status values. */
 export const STATUS = Object.freeze({ STARTING: 0, RUNNING: 1, IDLE: 2, WAITING: 3, EXITED: 4 });

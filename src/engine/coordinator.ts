@@ -8,6 +8,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import { Vcpu } from '../api/vcpu.js';
+import { createVcpu } from '../kvm/vm-ioctl.js';
+import { runDirect } from '../sync/direct.js';
 import { errnoName } from '../arch/errno.js';
 import { formatCpuList } from '../host/cpumask.js';
 import { workload } from '../guest/index.js';
@@ -48,6 +50,9 @@ const TRACE_TAIL = 40;
 function setUpWorld(world: World, s: Scenario): void {
   s.vms.forEach((plan, i) => {
     const vm = world.vms[i]!;
+    vm.vcpus.forEach((v, j) => {
+      if (plan.vcpus[j]!.setup !== 'uncreated') runDirect(createVcpu(vm, v), `vm${i} KVM_CREATE_VCPU`);
+    });
     setUpVm(
       vm,
       vm.vcpus.map((v) => new Vcpu(v)),
@@ -56,6 +61,7 @@ function setUpWorld(world: World, s: Scenario): void {
         pmuType: plan.pmu === undefined ? undefined : s.topology.pmus.find((p) => p.name === plan.pmu)!.type,
         initCpu: plan.initCpu,
         vcpuSetup: plan.vcpus.map((v) => v.setup),
+        vgicInit: plan.vgicInit,
       },
     );
   });
@@ -72,7 +78,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
   plans.forEach((p, v) => {
     control.setRngState(v, rngSeed(policy, v));
     control.setLastCpu(v, -1);
-    control.setSched(v, p.start);
+    control.setSched(v, p.setup === 'uncreated' ? SCHED.UNCREATED : p.start);
   });
 
   let failure: RunReport['failure'];
@@ -260,7 +266,7 @@ function buildReport(
         id: p.id,
         workload: p.workload,
         quanta: control.vcpuQuanta(v),
-        state: sched === SCHED.CRASHED ? 'crashed' : sched === SCHED.DONE ? 'done' : 'stopped',
+        state: sched === SCHED.CRASHED ? 'crashed' : sched === SCHED.DONE ? 'done' : sched === SCHED.UNCREATED ? 'never created' : 'stopped',
         lastCpu: control.lastCpu(v),
         loadReloads: vcpu.loadReloads,
         guest: workload(p.workload).report(world.guestMemory[v]!),

@@ -31,7 +31,7 @@ export interface RunReport {
     id: number;
     workload: string;
     quanta: number;
-    state: 'done' | 'crashed' | 'stopped';
+    state: 'done' | 'crashed' | 'stopped' | 'never created';
     lastCpu: number;
     loadReloads: number;
     guest: Record<string, number | string | boolean>;

@@ -14,9 +14,9 @@ import { resolveProfile, type Profile, type ProfileSwitches } from '../kvm/profi
 import { policyKinds, type PolicyKind } from './scheduler.js';
 
 export type VmConfig = 'default-pmu' | 'set-pmu' | 'fixed-counters-only' | 'none';
-export type VcpuSetup = 'full' | 'vcpu-init' | 'none';
+export type VcpuSetup = 'full' | 'vcpu-init' | 'none' | 'uncreated';
 const vmConfigs: readonly VmConfig[] = ['default-pmu', 'set-pmu', 'fixed-counters-only', 'none'];
-const vcpuSetups: readonly VcpuSetup[] = ['full', 'vcpu-init', 'none'];
+const vcpuSetups: readonly VcpuSetup[] = ['full', 'vcpu-init', 'none', 'uncreated'];
 
 export interface VcpuPlan {
   readonly workload: string;
@@ -34,6 +34,8 @@ export interface VmPlan {
   readonly pmu: string | undefined;
   /** The pCPU the VMM's main thread runs on for the set-up INITs (spec §1.3). */
   readonly initCpu: number;
+  /** Initialise the vGIC at set-up (false: a VMM thread's `vgic-init` step does it). */
+  readonly vgicInit: boolean;
   readonly vcpus: readonly VcpuPlan[];
 }
 
@@ -45,6 +47,9 @@ export type VmmStep =
   | { readonly op: 'set-reg'; readonly vcpu: number; readonly reg: string; readonly value: string }
   | { readonly op: 'get-reg'; readonly vcpu: number; readonly reg: string }
   | { readonly op: 'republish-pmus' }
+  /** KVM_CREATE_VCPU of a vCPU the plan left 'uncreated' (it then becomes schedulable). */
+  | { readonly op: 'create-vcpu'; readonly vcpu: number }
+  | { readonly op: 'vgic-init' }
   /** CPU PMU hotplug: registers a topology PMU marked `hotplug` (spec §1.2, the RCU writer). */
   | { readonly op: 'hotplug-pmu'; readonly pmu: string }
   /** Takes a lock and keeps it until the run stops: a planted hang for the watchdog. */
@@ -108,7 +113,7 @@ function resolveStep(path: string, raw: unknown, vm: VmPlan, topology: Topology)
   const op = oneOf(
     path + '.op',
     o.op,
-    ['set-attr', 'get-attr', 'has-attr', 'vcpu-init', 'set-reg', 'get-reg', 'republish-pmus', 'hotplug-pmu', 'stall'] as const,
+    ['set-attr', 'get-attr', 'has-attr', 'vcpu-init', 'set-reg', 'get-reg', 'create-vcpu', 'vgic-init', 'republish-pmus', 'hotplug-pmu', 'stall'] as const,
     'set-attr',
   );
   if (o.op === undefined) throw badField(path + '.op', 'an operation name', undefined);
@@ -161,6 +166,10 @@ function resolveStep(path: string, raw: unknown, vm: VmPlan, topology: Topology)
     case 'get-reg':
       checkKnownKeys(path, o, ['op', 'vcpu', 'reg']);
       return { op, vcpu: vcpu(), reg: reg() };
+    case 'create-vcpu':
+      checkKnownKeys(path, o, ['op', 'vcpu']);
+      return { op, vcpu: vcpu() };
+    case 'vgic-init':
     case 'republish-pmus':
       checkKnownKeys(path, o, ['op']);
       return { op };
@@ -206,14 +215,17 @@ export function resolveScenario(raw: unknown, path = 'scenario'): Scenario {
   const vms = vmsRaw.map((vr, i): VmPlan => {
     const p = `${path}.vms[${i}]`;
     const v = checkObject(p, vr);
-    checkKnownKeys(p, v, ['irqchip', 'config', 'pmu', 'initCpu', 'vcpus']);
+    checkKnownKeys(p, v, ['irqchip', 'config', 'pmu', 'initCpu', 'vgicInit', 'vcpus']);
     const config = oneOf(p + '.config', v.config, vmConfigs, 'default-pmu');
     if (v.pmu !== undefined && !topology.pmus.some((x) => x.name === v.pmu)) {
       throw badField(p + '.pmu', `a PMU of the host (${topology.pmus.map((x) => x.name).join(', ')})`, v.pmu);
     }
     const vcpusRaw = checkArray(p + '.vcpus', v.vcpus, 'vCPUs');
     if (vcpusRaw.length === 0) throw badField(p + '.vcpus', 'at least one vCPU', v.vcpus);
+    if (v.vgicInit !== undefined && typeof v.vgicInit !== 'boolean') throw badField(p + '.vgicInit', 'a boolean', v.vgicInit);
+    const vgicInit = (v.vgicInit as boolean | undefined) ?? true;
     return {
+      vgicInit,
       irqchip: oneOf(p + '.irqchip', v.irqchip, ['vgic-v3', 'none'] as const, 'vgic-v3') === 'vgic-v3',
       config,
       pmu: v.pmu as string | undefined,
@@ -261,6 +273,12 @@ export function resolveScenario(raw: unknown, path = 'scenario'): Scenario {
     vms,
     vmm,
   };
+  scenario.vms.forEach((v, i) => {
+    const full = v.vcpus.findIndex((c) => c.setup === 'full');
+    if (!v.vgicInit && v.irqchip && v.config !== 'none' && full >= 0) {
+      throw badField(`${path}.vms[${i}].vcpus[${full}].setup`, "not 'full' (PMU INIT needs the vGIC, which vgicInit: false leaves to a VMM thread)", 'full');
+    }
+  });
   if (scenario.vms.some((v) => v.config === 'fixed-counters-only') && profile.attr5 !== 'fixed-counters-only') {
     throw new VpmuLabError(`${path}: a VM with config 'fixed-counters-only' needs profile 'fixed-counters-only' (attribute 5)`);
   }

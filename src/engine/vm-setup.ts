@@ -9,6 +9,8 @@ import { errnoName } from '../arch/errno.js';
 import { uapi } from '../arch/uapi.js';
 import { VpmuLabError } from '../host/errors.js';
 import type { KvmVm } from '../kvm/vm-state.js';
+import { vgicInit } from '../kvm/vm-ioctl.js';
+import { runDirect } from '../sync/direct.js';
 import type { VcpuSetup, VmConfig } from './scenario.js';
 
 export interface VmSetup {
@@ -16,8 +18,10 @@ export interface VmSetup {
   /** SET_PMU's perf type; default: the PMU covering `initCpu`. */
   readonly pmuType?: number;
   readonly initCpu: number;
-  /** Per vCPU: 'full', 'vcpu-init' (KVM_ARM_VCPU_INIT only) or 'none'. */
+  /** Per vCPU: 'full', 'vcpu-init' (KVM_ARM_VCPU_INIT only), 'none' or 'uncreated'. */
   readonly vcpuSetup: readonly VcpuSetup[];
+  /** Initialise the vGIC (default true). */
+  readonly vgicInit?: boolean;
 }
 
 const CTRL = uapi.KVM_ARM_VCPU_PMU_V3_CTRL;
@@ -27,7 +31,7 @@ export function setUpVm(vm: KvmVm, vcpus: readonly Vcpu[], s: VmSetup): void {
     if (ret !== 0) throw new VpmuLabError(`VM ${vm.id} set-up (${s.config}): ${what} returned ${errnoName(ret)}`);
   };
   const pmu = s.config !== 'none';
-  const inited = vcpus.filter((_, i) => s.vcpuSetup[i] !== 'none');
+  const inited = vcpus.filter((_, i) => s.vcpuSetup[i] !== 'none' && s.vcpuSetup[i] !== 'uncreated');
   for (const v of inited) check(v.init({ pmu }, { cpu: s.initCpu }), `vcpu${v.id} KVM_ARM_VCPU_INIT`);
   const via = inited[0];
   if (via && s.config === 'set-pmu') {
@@ -38,7 +42,8 @@ export function setUpVm(vm: KvmVm, vcpus: readonly Vcpu[], s: VmSetup): void {
   if (via && s.config === 'fixed-counters-only') {
     check(via.setDeviceAttr(CTRL, uapi.KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY), 'FIXED_COUNTERS_ONLY');
   }
-  if (vm.vgic.created) check(vm.vgic.init(), 'KVM_DEV_ARM_VGIC_CTRL_INIT');
+  if (s.vgicInit === false) return;
+  if (vm.vgic.created) check(runDirect(vgicInit(vm), `vm${vm.id} KVM_DEV_ARM_VGIC_CTRL_INIT`), 'KVM_DEV_ARM_VGIC_CTRL_INIT');
   if (!pmu) return;
   vcpus.forEach((v, i) => {
     if (s.vcpuSetup[i] !== 'full') return;

@@ -6,6 +6,7 @@
 import { register } from '../arch/registers.js';
 import { uapi } from '../arch/uapi.js';
 import { FEATURE } from '../kvm/vm-state.js';
+import { createVcpu, vgicInit } from '../kvm/vm-ioctl.js';
 import { getDeviceAttr, getOneRegIoctl, hasDeviceAttr, setDeviceAttr, setOneRegIoctl, vcpuInit } from '../kvm/vcpu-ioctl.js';
 import { runHw } from '../sync/hw.js';
 import { STAT, STATUS } from './control.js';
@@ -19,6 +20,7 @@ export function vmmLoop(job: WorkerJob, ctx: ThreadContext): void {
   const { world, control, task, slot } = ctx;
   const plan = job.scenario.vmm[slot - job.scenario.topology.cpus]!;
   const vm = world.vms[plan.vm]!;
+  const firstVcpu = job.scenario.vms.slice(0, plan.vm).reduce((n, v) => n + v.vcpus.length, 0);
 
   /** Performs one step; returns its ioctl result (0 or -errno). */
   function perform(step: VmmStep): number {
@@ -40,6 +42,14 @@ export function vmmLoop(job: WorkerJob, ctx: ThreadContext): void {
         return runHw(setOneRegIoctl(vm.vcpus[step.vcpu]!, register(step.reg), BigInt(step.value)), task);
       case 'get-reg':
         return runHw(getOneRegIoctl(vm.vcpus[step.vcpu]!, register(step.reg)), task).ret;
+      case 'create-vcpu': {
+        const ret = runHw(createVcpu(vm, vm.vcpus[step.vcpu]!), task);
+        // A created vCPU becomes schedulable on its first CPU.
+        if (ret === 0) control.setSched(firstVcpu + step.vcpu, job.scenario.vms[plan.vm]!.vcpus[step.vcpu]!.start);
+        return ret;
+      }
+      case 'vgic-init':
+        return runHw(vgicInit(vm), task);
       case 'republish-pmus':
         runHw(world.host.list.republish(), task);
         return 0;

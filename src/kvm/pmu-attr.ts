@@ -56,7 +56,7 @@ export function* pmuV3SetAttr(vcpu: KvmVcpu, attr: number, value: AttrValue): Op
 /** `pmu_irq_is_valid` (spec §3.1 step 4). */
 function irqIsValid(vm: KvmVm, irq: number): boolean {
   for (const other of vm.vcpus) {
-    if (!other.irqInitialized()) continue;
+    if (!other.hasFlag(VCPU_FLAG.CREATED) || !other.irqInitialized()) continue;
     if (isPpi(irq) ? other.irqNum !== irq : other.irqNum === irq) return false;
   }
   return true;

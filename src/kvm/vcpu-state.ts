@@ -34,6 +34,7 @@ export const VCPU_FLAG = Object.freeze({
   RAN: 1 << 3, // kvm_arch_vcpu_run_pid_change done
   LOADED: 1 << 4,
   TIMER_ENABLED: 1 << 5, // the arch timer claimed its PPIs (first run)
+  CREATED: 1 << 6, // KVM_CREATE_VCPU done: the vCPU is in kvm_for_each_vcpu
 });
 
 const L = new LayoutBuilder();

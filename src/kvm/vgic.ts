@@ -48,7 +48,7 @@ export class Vgic {
     return this.i32[NR_SPIS]!;
   }
 
-  /** KVM_DEV_ARM_VGIC_CTRL_INIT: idempotent. */
+  /** `vgic_init` (the caller holds kvm->lock and config_lock, see vm-ioctl.ts): idempotent. */
   init(): number {
     if (!this.created) return -errno.ENODEV;
     Atomics.store(this.i32, INITIALIZED, 1);

@@ -83,3 +83,19 @@ describe('FIXED_COUNTERS_ONLY per-load check on workers (spec §5.5)', () => {
     expect(r.totals.loadReloads).toBe(0);
   });
 });
+
+describe('bring-up race on workers (vCPUs created, initialised and run while VMM threads configure)', () => {
+  it('whatever the interleaving, the run keeps §8 item 4, the bring-up thread issues all 14 ioctls, and created vCPUs run', async () => {
+    const r = await runScenario(resolveScenario(builtinScenarios['bring-up-race']!));
+    expect(r.failure).toBeUndefined();
+    expect(r.invariants.item4GuestEntryOutsideSupportedCpus).toBe(0);
+    const bringUp = r.vmm.find((t) => t.name === 'vmm:bring-up')!;
+    expect(bringUp.ioctls).toBe(14);
+    expect(Object.values(bringUp.results).reduce((a, b) => a + b, 0)).toBe(14);
+    for (const v of r.vcpus) {
+      if (v.state === 'never created') expect(v.quanta).toBe(0);
+      else expect(v.quanta).toBeGreaterThan(0);
+    }
+    expect(r.vcpus.slice(0, 2).every((v) => v.state !== 'never created')).toBe(true);
+  });
+});
