@@ -74,7 +74,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (live && tty) process.stderr.write('\r\x1b[2K');
     console.log(args.flags.has('json') ? toJson(report) : formatReport(report));
     if (report.failure) {
-      console.error(`vpmu-lab run: ${report.failure.message} (replay: vpmu-lab run ${args.positionals[0]} --seed ${scenario.seed})`);
+      // Runs on real threads are not seed-deterministic; this replays the same configuration.
+      console.error(`vpmu-lab run: ${report.failure.message} (run again: vpmu-lab run ${argv.join(' ')})`);
       return 1;
     }
     return report.interrupted ? 130 : 0;

@@ -22,19 +22,23 @@ export const STAT = Object.freeze({
   LOAD_RELOADS: 9,
   /** §8 item 4: a guest entered on a CPU outside supported_cpus. */
   ITEM4: 10,
-  /** §8 item 13: SET_NR_COUNTERS succeeded after the VM ran. */
-  ITEM13: 11,
   /** Migrations to a CPU of another host PMU (where the per-load check must fire). */
-  CLUSTER_MIGRATIONS: 12,
+  CLUSTER_MIGRATIONS: 11,
   /** KVM_RUNs that entered the guest. */
-  ENTRIES: 13,
+  ENTRIES: 12,
 });
-const NSTATS = 14;
+const NSTATS = 13;
 /** Errno histogram per thread: index = -ret (0 = success). */
 export const ERRNO_SLOTS = 32;
 
 /** vCPU scheduling state values (besides ≥ 0: ready to run on that pCPU). */
 export const SCHED = Object.freeze({ RUNNING: -1, DONE: -2, CRASHED: -3, UNCREATED: -4 });
+
+/** Why a guest died (per vCPU). */
+export const CRASH = Object.freeze({ NONE: 0, WORKLOAD: 1, UNDEF: 2 });
+
+/** `waitingOn` of a thread that waits for an RCU grace period rather than a lock. */
+export const WAITING_GRACE_PERIOD = -2;
 
 /** Thread status values. */
 export const STATUS = Object.freeze({ STARTING: 0, RUNNING: 1, IDLE: 2, WAITING: 3, EXITED: 4 });
@@ -126,6 +130,12 @@ export class Control {
   countVcpuQuantum(v: number): number {
     return ++this.i32[this.o.VCPU_QUANTA + v]!;
   }
+  crashKind(v: number): number {
+    return this.i32[this.o.CRASH_KIND + v]!;
+  }
+  setCrashKind(v: number, kind: number): void {
+    this.i32[this.o.CRASH_KIND + v] = kind;
+  }
   /** Per-vCPU PRNG state (seeded policy), so a vCPU's draws do not depend on the worker. */
   rngState(v: number): number {
     return this.i32[this.o.RNG + v]!;
@@ -187,6 +197,7 @@ function offsets({ cpus, vcpus, threads }: ControlShape) {
     LAST_CPU: L.i32(vcpus),
     VCPU_QUANTA: L.i32(vcpus),
     RNG: L.i32(vcpus),
+    CRASH_KIND: L.i32(vcpus),
     DOORBELL: L.i32(cpus),
     STATUS: L.i32(threads),
     WAITING_ON: L.i32(threads),

@@ -13,7 +13,7 @@ import { runDirect } from '../sync/direct.js';
 import { errnoName } from '../arch/errno.js';
 import { formatCpuList } from '../host/cpumask.js';
 import { workload } from '../guest/index.js';
-import { Control, ERRNO_SLOTS, SCHED, STAT, STATUS } from './control.js';
+import { Control, CRASH, ERRNO_SLOTS, SCHED, STAT, STATUS } from './control.js';
 import { EVENT_KIND, FlightRecorder, formatEvent } from './flight-recorder.js';
 import { lockTable } from './lock-table.js';
 import { threadNames, worldShapeOf, type WorkerJob } from './messages.js';
@@ -82,13 +82,18 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
   });
 
   let failure: RunReport['failure'];
+  // Where the flight recorder stood when the failure was seen, and whose events to keep.
+  let failureSeq = 0;
+  let failingSlot = -1;
   let onFailure = () => {};
   const failed = new Promise<void>((resolve) => (onFailure = resolve));
   const fail = (f: NonNullable<RunReport['failure']>) => {
     if (failure) return;
     onFailure();
-    // Snapshot the lock table and the flight recorder now, before stopping lets threads move.
-    failure = { ...f, locks: f.locks ?? lockTable(world, control, names), trace: recorderTail(recorder, world, names) };
+    // Snapshot the lock table and the recorder's position now, before stopping lets threads move.
+    failureSeq = recorder.sequence();
+    failingSlot = f.thread === undefined ? -1 : names.indexOf(f.thread);
+    failure = { ...f, locks: f.locks ?? lockTable(world, control, names) };
     control.stop();
   };
   const job = (slot: number): WorkerJob => ({
@@ -105,6 +110,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
     const exited = new Promise<number>((resolve) => w.once('exit', resolve));
     w.on('error', (e) => fail({ kind: 'worker-crash', thread: name, message: `${name} crashed: ${e.message}` }));
     void exited.then((code) => {
+      world.rcu.offline(slot); // a dead thread holds no RCU reference: grace periods must not wait for it
       // Before the run was stopped, only a VMM thread that finished its script may end.
       const finished = code === 0 && control.status(slot).status === STATUS.EXITED;
       if (!control.stopped() && !finished) fail({ kind: 'worker-exit', thread: name, message: `${name} exited unexpectedly (code ${code})` });
@@ -131,13 +137,19 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
   const tick = opts.progressMs ?? 500;
   let lastBeat = -1n;
   let lastBeatAt = Date.now();
+  // Per thread: its heartbeat and since when it has not moved (for threads stuck waiting).
+  const beats = names.map(() => ({ beat: -1n, since: Date.now() }));
   let prev = { at: t0, loads: 0n, migrations: 0n, accesses: 0n, ioctls: 0n };
   const vmmSlots = names.map((_, i) => i).filter((i) => i >= s.topology.cpus);
   while (!control.stopped()) {
     await new Promise((r) => setTimeout(r, Math.min(tick, 100)));
     const now = Date.now();
-    const vcpusFinished = plans.every((_, v) => control.sched(v) === SCHED.DONE || control.sched(v) === SCHED.CRASHED);
     const vmmFinished = vmmSlots.every((t) => control.status(t).status === STATUS.EXITED);
+    const vcpusFinished = plans.every((_, v) => {
+      const st = control.sched(v);
+      // A vCPU nobody created is finished once no VMM thread is left to create it.
+      return st === SCHED.DONE || st === SCHED.CRASHED || (st === SCHED.UNCREATED && vmmFinished);
+    });
     if (now - t0 >= s.durationMs || (vcpusFinished && vmmFinished && (plans.length > 0 || vmmSlots.length > 0))) {
       control.stop();
       break;
@@ -148,6 +160,21 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
       lastBeatAt = now;
     } else if (now - lastBeatAt >= s.watchdogMs) {
       fail({ kind: 'watchdog', message: `no progress for ${s.watchdogMs} ms` });
+      break;
+    }
+    // A thread blocked for the whole watchdog period, while others may still progress.
+    const stuck = names.findIndex((_, t) => {
+      const b = beats[t]!;
+      const cur = control.stat(t, STAT.HEARTBEAT);
+      if (cur !== b.beat || control.status(t).status !== STATUS.WAITING) {
+        b.beat = cur;
+        b.since = now;
+        return false;
+      }
+      return now - b.since >= s.watchdogMs;
+    });
+    if (stuck >= 0) {
+      fail({ kind: 'watchdog', thread: names[stuck], message: `${names[stuck]} has been blocked for ${s.watchdogMs} ms` });
       break;
     }
     if (opts.onProgress && now - prev.at >= tick) {
@@ -180,23 +207,30 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
   const stuck: string[] = [];
   await Promise.all(
     workers.map(async (x) => {
-      const done = await Promise.race([x.exited.then(() => true), grace.then(() => false)]);
-      if (!done) {
-        stuck.push(x.name);
-        await x.w.terminate();
-      }
+      if (!(await Promise.race([x.exited.then(() => true), grace.then(() => false)]))) stuck.push(x.name);
     }),
   );
   clearTimeout(graceTimer);
-  if (stuck.length > 0 && failure) failure.message += `; terminated ${stuck.join(', ')} after ${GRACE_MS} ms`;
+  if (stuck.length > 0) {
+    const what = `terminated ${stuck.join(', ')}, still running ${GRACE_MS} ms after the stop`;
+    if (failure) failure.message += `; ${what}`;
+    else {
+      // Taken while the stuck threads still hold whatever they hold.
+      failureSeq = recorder.sequence();
+      failingSlot = names.indexOf(stuck[0]!);
+      failure = { kind: 'hang-at-stop', thread: stuck[0], message: what, locks: lockTable(world, control, names) };
+    }
+    await Promise.all(workers.filter((x) => stuck.includes(x.name)).map((x) => x.w.terminate()));
+  }
+  if (failure) failure.trace = recorderTail(recorder, world, names, failureSeq, failingSlot);
   opts.inspect?.(world);
   return buildReport(s, world, control, names, { elapsedMs, interrupted, failure });
 }
 
 /** The merged tail of the flight recorder, with locks and vCPUs named. */
-function recorderTail(recorder: FlightRecorder, world: World, names: readonly string[]): string[] {
+function recorderTail(recorder: FlightRecorder, world: World, names: readonly string[], upTo: number, thread: number): string[] {
   const vcpuName = (v: number) => world.vcpus[v]?.name ?? `vcpu #${v}`;
-  return recorder.tail(TRACE_TAIL).map((e) =>
+  return recorder.tail(TRACE_TAIL, upTo, thread).map((e) =>
     formatEvent(e, names, (kind, arg) => {
       if (kind === EVENT_KIND.LOCK || kind === EVENT_KIND.UNLOCK) return world.locks[arg]?.name ?? `lock #${arg}`;
       if (kind === EVENT_KIND.LOAD || kind === EVENT_KIND.PUT) return `${vcpuName(arg >> 8)} on cpu ${arg & 0xff}`;
@@ -267,6 +301,7 @@ function buildReport(
         workload: p.workload,
         quanta: control.vcpuQuanta(v),
         state: sched === SCHED.CRASHED ? 'crashed' : sched === SCHED.DONE ? 'done' : sched === SCHED.UNCREATED ? 'never created' : 'stopped',
+        ...(control.crashKind(v) === CRASH.NONE ? {} : { crash: control.crashKind(v) === CRASH.UNDEF ? 'undef' : 'workload' }),
         lastCpu: control.lastCpu(v),
         loadReloads: vcpu.loadReloads,
         guest: workload(p.workload).report(world.guestMemory[v]!),
@@ -282,7 +317,7 @@ function buildReport(
     }),
     invariants: {
       item4GuestEntryOutsideSupportedCpus: total(STAT.ITEM4),
-      item13NrCountersChangedAfterRun: total(STAT.ITEM13),
+      item13NrCountersChangedAfterRun: world.vms.reduce((n, vm) => n + vm.nrCountersChangedAfterRun, 0),
     },
     ...(run.failure ? { failure: run.failure } : {}),
   };

@@ -18,8 +18,21 @@ export const EVENT_KIND = Object.freeze({
   REQUEST_SERVICE: 7,
   LOAD: 8,
   PUT: 9,
+  GRACE_PERIOD_WAIT: 10,
 });
-const KIND_NAMES = ['?', 'lock', 'unlock', 'rcu_read_lock', 'rcu_read_unlock', 'synchronize_rcu', 'raise request', 'service request', 'vcpu_load', 'vcpu_put'];
+const KIND_NAMES = [
+  '?',
+  'lock',
+  'unlock',
+  'rcu_read_lock',
+  'rcu_read_unlock',
+  'synchronize_rcu done',
+  'raise request',
+  'service request',
+  'vcpu_load',
+  'vcpu_put',
+  'synchronize_rcu waits',
+];
 
 export const RING_ENTRIES = 256;
 const ENTRY_WORDS = 3; // seq, kind, arg
@@ -33,7 +46,7 @@ export interface RecorderEvent {
 
 export class FlightRecorder {
   private readonly i32: Int32Array;
-  private readonly seq: number;
+  private readonly seq: number; // index of the global sequence word
   private readonly heads: number;
   private readonly rings: number;
 
@@ -81,17 +94,32 @@ export class FlightRecorder {
     };
   }
 
-  /** The last `n` events of all threads, in global order. Read after the threads stopped. */
-  tail(n: number): RecorderEvent[] {
+  /** The last sequence number handed out: take it when a failure is detected. */
+  sequence(): number {
+    return Atomics.load(this.i32, this.seq);
+  }
+
+  /**
+   * The last `n` events of all threads up to sequence number `upTo`, in global order, plus
+   * at least the last `own` events of thread `thread` (the one that failed). Read after the
+   * threads stopped, so no slot is half-written; events after `upTo` (what threads did
+   * while stopping) are left out. Sequence numbers are 32-bit and compared modulo 2^32.
+   */
+  tail(n: number, upTo: number, thread = -1, own = 8): RecorderEvent[] {
+    const back = (seq: number) => (upTo - seq) >>> 0; // how far before `upTo`
     const events: RecorderEvent[] = [];
     for (let t = 0; t < this.threads; t++) {
       const head = this.i32[this.heads + t]!;
       for (let k = Math.max(0, head - RING_ENTRIES); k < head; k++) {
         const at = this.rings + (t * RING_ENTRIES + (k % RING_ENTRIES)) * ENTRY_WORDS;
-        events.push({ seq: this.i32[at]!, thread: t, kind: this.i32[at + 1]!, arg: this.i32[at + 2]! });
+        const e = { seq: this.i32[at]!, thread: t, kind: this.i32[at + 1]!, arg: this.i32[at + 2]! };
+        if (back(e.seq) < 2 ** 31) events.push(e);
       }
     }
-    return events.sort((a, b) => a.seq - b.seq).slice(-n);
+    events.sort((a, b) => back(b.seq) - back(a.seq));
+    const last = events.slice(-n);
+    const mine = events.filter((e) => e.thread === thread).slice(-own).filter((e) => !last.includes(e));
+    return [...mine, ...last].sort((a, b) => back(b.seq) - back(a.seq));
   }
 }
 

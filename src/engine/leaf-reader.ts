@@ -11,7 +11,10 @@ import type { ReadSide } from '../sync/task.js';
 export function leafReaderFor(list: PmuList, task: HwTask): ReadSide | undefined {
   if (list.design !== 'mutex') return undefined;
   return {
-    enter: () => list.lock.acquireBlocking(task.id),
+    enter: () => {
+      if (list.lock.owner() === task.id) throw new Error(`${task.name}: arm_pmus leaf walk while already holding arm_pmus_lock`);
+      list.lock.acquireBlocking(task.id);
+    },
     exit: () => list.lock.releaseBy(task.id),
   };
 }

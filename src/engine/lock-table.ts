@@ -1,5 +1,5 @@
 /** "Who holds what, who waits on what": the dump a watchdog or a crash report prints. */
-import { Control, STATUS } from './control.js';
+import { Control, STATUS, WAITING_GRACE_PERIOD } from './control.js';
 import type { World } from './world.js';
 
 export function lockTable(world: World, control: Control, names: readonly string[]): string[] {
@@ -10,7 +10,12 @@ export function lockTable(world: World, control: Control, names: readonly string
   }
   names.forEach((name, slot) => {
     const s = control.status(slot);
-    if (s.status === STATUS.WAITING && s.waitingOn >= 0) lines.push(`${name} waits for ${world.locks[s.waitingOn]?.name}`);
+    if (s.status !== STATUS.WAITING) return;
+    if (s.waitingOn >= 0) lines.push(`${name} waits for ${world.locks[s.waitingOn]?.name}`);
+    if (s.waitingOn === WAITING_GRACE_PERIOD) {
+      const online = names.filter((_, t) => t !== slot && world.rcu.isOnline(t));
+      lines.push(`${name} waits for an RCU grace period (threads still online: ${online.join(', ') || 'none'})`);
+    }
   });
   if (lines.length === 0) lines.push('no lock is held and no thread waits on one');
   return lines;

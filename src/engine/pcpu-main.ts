@@ -10,8 +10,9 @@ import { GuestCrash } from '../guest/guest-crash.js';
 import { workload } from '../guest/index.js';
 import { vcpuRun } from '../kvm/arm.js';
 import type { GuestCpu } from '../kvm/guest-cpu.js';
+import { GuestUndefined } from '../kvm/guest-undefined.js';
 import { runHw } from '../sync/hw.js';
-import { SCHED, STAT, STATUS } from './control.js';
+import { CRASH, SCHED, STAT, STATUS } from './control.js';
 import type { WorkerJob } from './messages.js';
 import { clusterOf, nextCpu, resolvePolicy } from './scheduler.js';
 import type { ThreadContext } from './thread-context.js';
@@ -31,8 +32,9 @@ export function pcpuLoop(job: WorkerJob, ctx: ThreadContext): void {
     const plan = plans[v]!;
     const last = control.lastCpu(v);
     const reloadsBefore = vcpu.loadReloads;
+    const loadsBefore = vcpu.loads;
     let guest: GuestCpu | undefined;
-    let crashed = false;
+    let crash: number = CRASH.NONE;
     try {
       const r = runHw(
         vcpuRun(vcpu, cpu, (g) => {
@@ -42,28 +44,35 @@ export function pcpuLoop(job: WorkerJob, ctx: ThreadContext): void {
         task,
       );
       if (r.exitReason === uapi.KVM_EXIT_FAIL_ENTRY) control.add(slot, STAT.FAIL_ENTRIES);
-      else if (r.ret < 0) {
-        control.add(slot, STAT.RUN_ERRORS);
-        control.countErrno(slot, r.ret);
-      } else if (guest) {
-        control.add(slot, STAT.ENTRIES);
-        if (!vcpu.vm.supportsCpu(cpu)) control.add(slot, STAT.ITEM4);
-      }
+      if (r.ret < 0) control.countErrno(slot, r.ret);
+      if (r.ret < 0 && !guest) control.add(slot, STAT.RUN_ERRORS);
     } catch (e) {
-      if (!(e instanceof GuestCrash)) throw e;
-      crashed = true;
+      // The guest died: its workload's own fatal error, or an UNDEF it did not expect (a
+      // counter it programmed vanished under it — the §8 item 13 race does that).
+      if (e instanceof GuestCrash) crash = CRASH.WORKLOAD;
+      else if (e instanceof GuestUndefined) crash = CRASH.UNDEF;
+      else throw e;
       control.add(slot, STAT.CRASHES);
     }
-    control.add(slot, STAT.LOADS);
-    if (last >= 0 && last !== cpu) control.add(slot, STAT.MIGRATIONS);
-    if (last >= 0 && group[last] !== group[cpu]) control.add(slot, STAT.CLUSTER_MIGRATIONS);
-    if (guest) control.add(slot, STAT.ACCESSES, guest.accesses);
+    if (guest) {
+      control.add(slot, STAT.ENTRIES);
+      control.add(slot, STAT.ACCESSES, guest.accesses);
+      if (!vcpu.vm.supportsCpu(cpu)) control.add(slot, STAT.ITEM4);
+    }
+    if (vcpu.loads !== loadsBefore) {
+      control.add(slot, STAT.LOADS);
+      if (last >= 0 && last !== cpu) control.add(slot, STAT.MIGRATIONS);
+      if (last >= 0 && group[last] !== group[cpu]) control.add(slot, STAT.CLUSTER_MIGRATIONS);
+      control.setLastCpu(v, cpu);
+    }
     control.add(slot, STAT.LOAD_RELOADS, vcpu.loadReloads - reloadsBefore);
     control.add(slot, STAT.QUANTA);
     control.add(slot, STAT.HEARTBEAT);
-    control.setLastCpu(v, cpu);
     const quanta = control.countVcpuQuantum(v);
-    if (crashed) return control.setSched(v, SCHED.CRASHED);
+    if (crash !== CRASH.NONE) {
+      control.setCrashKind(v, crash);
+      return control.setSched(v, SCHED.CRASHED);
+    }
     if (scenario.quanta > 0 && quanta >= scenario.quanta) return control.setSched(v, SCHED.DONE);
     const next = nextCpu(policy, scenario.topology, { current: cpu, quanta, rng: control.rngState(v) });
     control.setRngState(v, next.rng);
@@ -72,25 +81,28 @@ export function pcpuLoop(job: WorkerJob, ctx: ThreadContext): void {
 
   control.setStatus(slot, STATUS.IDLE);
   task.online();
-  while (!control.stopped()) {
-    const seen = control.doorbell(cpu);
-    let v = -1;
-    for (let k = 0; k < plans.length && v < 0; k++) {
-      const cand = (scan + k) % plans.length;
-      if (control.claim(cand, cpu)) v = cand;
+  try {
+    while (!control.stopped()) {
+      const seen = control.doorbell(cpu);
+      let v = -1;
+      for (let k = 0; k < plans.length && v < 0; k++) {
+        const cand = (scan + k) % plans.length;
+        if (control.claim(cand, cpu)) v = cand;
+      }
+      if (v < 0) {
+        control.setStatus(slot, STATUS.IDLE);
+        task.offline(); // an idle CPU is in an extended quiescent state
+        control.waitDoorbell(cpu, seen, 50);
+        task.online();
+        continue;
+      }
+      scan = v + 1; // fairness among vCPUs queued on this pCPU
+      if (control.faultInjected(slot)) throw new Error(`fault injected into pcpu${cpu} after it claimed vCPU ${v}`);
+      control.setStatus(slot, STATUS.RUNNING);
+      runQuantum(v);
     }
-    if (v < 0) {
-      control.setStatus(slot, STATUS.IDLE);
-      task.offline(); // an idle CPU is in an extended quiescent state
-      control.waitDoorbell(cpu, seen, 50);
-      task.online();
-      continue;
-    }
-    scan = v + 1; // fairness among vCPUs queued on this pCPU
-    if (control.faultInjected(slot)) throw new Error(`fault injected into pcpu${cpu} after it claimed vCPU ${v}`);
-    control.setStatus(slot, STATUS.RUNNING);
-    runQuantum(v);
+  } finally {
+    task.offline(); // gone, or going: no grace period may wait for this thread
+    control.setStatus(slot, STATUS.EXITED);
   }
-  task.offline();
-  control.setStatus(slot, STATUS.EXITED);
 }

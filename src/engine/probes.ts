@@ -92,7 +92,10 @@ export function runProbe(job: ProbeJob, stop: Int32Array): ProbeResult {
       // w[0] is whose turn it is; each side waits for its turn, then hands over.
       let t0 = 0n;
       for (let r = 0; r < job.rounds; r++) {
-        while (Atomics.load(w, 0) !== job.me) Atomics.wait(w, 0, 1 - job.me);
+        while (Atomics.load(w, 0) !== job.me) {
+          if (Atomics.load(stop, STOP) !== 0) return { ops: r }; // the peer is gone
+          Atomics.wait(w, 0, 1 - job.me, 100);
+        }
         if (r === 0) t0 = process.hrtime.bigint();
         Atomics.store(w, 0, 1 - job.me);
         Atomics.notify(w, 0);

@@ -45,7 +45,7 @@ export function formatReport(r: RunReport): string {
         `${v.vm}/${v.id}`,
         v.workload,
         String(v.quanta),
-        v.state,
+        v.crash ? `crashed (${v.crash === 'undef' ? 'unexpected UNDEF' : 'guest error'})` : v.state,
         String(v.lastCpu),
         String(v.loadReloads),
         guestSummary(v.guest),

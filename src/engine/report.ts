@@ -32,6 +32,8 @@ export interface RunReport {
     workload: string;
     quanta: number;
     state: 'done' | 'crashed' | 'stopped' | 'never created';
+    /** How the guest died: its workload's fatal error (e.g. division by zero) or an unexpected UNDEF. */
+    crash?: 'workload' | 'undef';
     lastCpu: number;
     loadReloads: number;
     guest: Record<string, number | string | boolean>;
@@ -40,7 +42,7 @@ export interface RunReport {
   /** spec §8 items the engine checks while running. */
   invariants: { item4GuestEntryOutsideSupportedCpus: number; item13NrCountersChangedAfterRun: number };
   failure?: {
-    kind: 'worker-crash' | 'worker-exit' | 'watchdog' | 'setup';
+    kind: 'worker-crash' | 'worker-exit' | 'watchdog' | 'hang-at-stop';
     thread?: string;
     message: string;
     /** Who holds which lock and who waits on what, when it happened. */

@@ -12,6 +12,7 @@ import { pmuAttrName } from '../arch/uapi.js';
 import { oneRegNames } from '../arch/registers.js';
 import { resolveProfile, type Profile, type ProfileSwitches } from '../kvm/profile.js';
 import { policyKinds, type PolicyKind } from './scheduler.js';
+import { MAX_RCU_THREADS } from '../sync/rcu.js';
 
 export type VmConfig = 'default-pmu' | 'set-pmu' | 'fixed-counters-only' | 'none';
 export type VcpuSetup = 'full' | 'vcpu-init' | 'none' | 'uncreated';
@@ -220,6 +221,7 @@ export function resolveScenario(raw: unknown, path = 'scenario'): Scenario {
     if (v.pmu !== undefined && !topology.pmus.some((x) => x.name === v.pmu)) {
       throw badField(p + '.pmu', `a PMU of the host (${topology.pmus.map((x) => x.name).join(', ')})`, v.pmu);
     }
+    if (v.pmu !== undefined && config !== 'set-pmu') throw badField(p + '.pmu', "no PMU unless config is 'set-pmu'", v.pmu);
     const vcpusRaw = checkArray(p + '.vcpus', v.vcpus, 'vCPUs');
     if (vcpusRaw.length === 0) throw badField(p + '.vcpus', 'at least one vCPU', v.vcpus);
     if (v.vgicInit !== undefined && typeof v.vgicInit !== 'boolean') throw badField(p + '.vgicInit', 'a boolean', v.vgicInit);
@@ -237,7 +239,8 @@ export function resolveScenario(raw: unknown, path = 'scenario'): Scenario {
         return {
           workload: oneOf(q + '.workload', c.workload, workloadNames, 'perf-stat'),
           cycles: intField(q + '.cycles', c.cycles, 100_000, 0, 2 ** 40),
-          accesses: intField(q + '.accesses', c.accesses, 1_000, 0, 10_000_000),
+          // A quantum must stay well inside the watchdog's minimum (1 s): 1 M accesses ≈ 50 ms.
+          accesses: intField(q + '.accesses', c.accesses, 1_000, 0, 1_000_000),
           start: intField(q + '.start', c.start, global++ % topology.cpus, 0, topology.cpus - 1),
           setup: oneOf(q + '.setup', c.setup, vcpuSetups, 'full'),
         };
@@ -269,11 +272,23 @@ export function resolveScenario(raw: unknown, path = 'scenario'): Scenario {
     seed: intField(path + '.scheduler.seed', sched.seed, 1, 0, 2 ** 31 - 1),
     durationMs: intField(path + '.durationMs', o.durationMs, 2000, 1, 24 * 3600 * 1000),
     quanta: intField(path + '.quanta', o.quanta, 0, 0, 2 ** 31 - 1),
-    watchdogMs: intField(path + '.watchdogMs', o.watchdogMs, 5000, 50, 3600 * 1000),
+    watchdogMs: intField(path + '.watchdogMs', o.watchdogMs, 5000, 1000, 3600 * 1000),
     vms,
     vmm,
   };
+  const threads = topology.cpus + vmm.length;
+  if (threads > MAX_RCU_THREADS) {
+    throw badField(path + '.vmm', `at most ${MAX_RCU_THREADS - topology.cpus} VMM threads on a ${topology.cpus}-CPU host (${MAX_RCU_THREADS} threads in all)`, `${vmm.length} threads`);
+  }
+  const names = vmm.map((t) => t.name);
+  names.forEach((n, i) => {
+    if (names.indexOf(n) !== i) throw badField(`${path}.vmm[${i}].name`, 'a name no other VMM thread has', n);
+  });
   scenario.vms.forEach((v, i) => {
+    const uncreated = v.vcpus.findIndex((c) => c.setup === 'uncreated');
+    if (v.vgicInit && v.irqchip && uncreated >= 0) {
+      throw badField(`${path}.vms[${i}].vcpus[${uncreated}].setup`, "not 'uncreated' unless vgicInit is false (creating a vCPU after vGIC init is EBUSY)", 'uncreated');
+    }
     const full = v.vcpus.findIndex((c) => c.setup === 'full');
     if (!v.vgicInit && v.irqchip && v.config !== 'none' && full >= 0) {
       throw badField(`${path}.vms[${i}].vcpus[${full}].setup`, "not 'full' (PMU INIT needs the vGIC, which vgicInit: false leaves to a VMM thread)", 'full');

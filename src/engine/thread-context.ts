@@ -7,7 +7,7 @@ import type { VcpuTraceEvent } from '../kvm/vcpu-state.js';
 import { HwTask } from '../sync/hw.js';
 import type { SyncOp } from '../sync/seam.js';
 import { EVENT_KIND, FlightRecorder } from './flight-recorder.js';
-import { Control, STATUS } from './control.js';
+import { Control, STATUS, WAITING_GRACE_PERIOD } from './control.js';
 import { leafReaderFor } from './leaf-reader.js';
 import { threadNames, worldShapeOf, type WorkerJob } from './messages.js';
 import { World } from './world.js';
@@ -42,6 +42,10 @@ export function attachThread(job: WorkerJob): ThreadContext {
   const task = new HwTask(threadNames(job.scenario)[slot]!, slot, world.rcu, {
     onWait: (lock) => control.setStatus(slot, STATUS.WAITING, world.lockId(lock)),
     onAcquired: () => control.setStatus(slot, STATUS.RUNNING),
+    onGracePeriod: () => {
+      control.setStatus(slot, STATUS.WAITING, WAITING_GRACE_PERIOD);
+      record(EVENT_KIND.GRACE_PERIOD_WAIT, 0);
+    },
     onStep: (op) => {
       const kind = STEP_EVENT[op.kind];
       if (kind !== 0) record(kind, op.kind === 'lock' || op.kind === 'unlock' ? world.lockId(op.lock) : 0);

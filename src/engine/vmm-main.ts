@@ -25,13 +25,8 @@ export function vmmLoop(job: WorkerJob, ctx: ThreadContext): void {
   /** Performs one step; returns its ioctl result (0 or -errno). */
   function perform(step: VmmStep): number {
     switch (step.op) {
-      case 'set-attr': {
-        const ranBefore = vm.hasRanOnce();
-        const ret = runHw(setDeviceAttr(vm.vcpus[step.vcpu]!, CTRL, step.attr, step.value), task);
-        // §8 item 13: the VM-wide counter count changed after a vCPU ran.
-        if (ret === 0 && ranBefore && step.attr === uapi.KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS) control.add(slot, STAT.ITEM13);
-        return ret;
-      }
+      case 'set-attr':
+        return runHw(setDeviceAttr(vm.vcpus[step.vcpu]!, CTRL, step.attr, step.value), task);
       case 'get-attr':
         return runHw(getDeviceAttr(vm.vcpus[step.vcpu]!, CTRL, step.attr), task).ret;
       case 'has-attr':
@@ -68,16 +63,19 @@ export function vmmLoop(job: WorkerJob, ctx: ThreadContext): void {
 
   control.setStatus(slot, STATUS.RUNNING);
   task.online();
-  for (let pass = 0; plan.iterations === 0 || pass < plan.iterations; pass++) {
-    for (const step of plan.steps) {
+  try {
+    for (let pass = 0; plan.iterations === 0 || pass < plan.iterations; pass++) {
+      for (const step of plan.steps) {
+        if (control.stopped()) break;
+        const ret = perform(step);
+        control.countErrno(slot, ret);
+        control.add(slot, STAT.IOCTLS);
+        control.add(slot, STAT.HEARTBEAT);
+      }
       if (control.stopped()) break;
-      const ret = perform(step);
-      control.countErrno(slot, ret);
-      control.add(slot, STAT.IOCTLS);
-      control.add(slot, STAT.HEARTBEAT);
     }
-    if (control.stopped()) break;
+  } finally {
+    task.offline(); // gone, or going: no grace period may wait for this thread
+    control.setStatus(slot, STATUS.EXITED);
   }
-  task.offline();
-  control.setStatus(slot, STATUS.EXITED);
 }

@@ -134,7 +134,6 @@ export class PmuList {
       cpumaskFill(this.i32, at + E_CPUS, cpus);
       this.i32[to + 1 + n] = n; // its list node
       this.i32[to] = n + 1;
-      Atomics.store(this.i32, REGISTERED, n + 1);
       return true;
     });
   }
@@ -161,6 +160,7 @@ export class PmuList {
       this.i32.copyWithin(to, from, from + SNAPSHOT_WORDS);
       if (!change(to, this.i32[from]!)) return false;
       Atomics.store(this.i32, CURRENT, 1 - cur); // publish (rcu_assign_pointer)
+      Atomics.store(this.i32, REGISTERED, this.i32[to]!); // then the lock-free count
       if (this.design === 'rcu') yield SYNCHRONIZE_RCU; // readers of the old snapshot finish
       this.i32.fill(POISON, from, from + SNAPSHOT_WORDS);
       Atomics.add(this.i32, RECLAIMED, 1);
@@ -176,23 +176,26 @@ export class PmuList {
    */
   *probe(cpu: number): Op<number> {
     yield this.readLock();
-    const found = this.walkCovering(cpu);
+    const found = this.covering(cpu);
     yield this.readUnlock();
     return found;
   }
 
-  /** The probe walk for a leaf step; enters the read side through `leaf` when installed. */
+  /** The probe walk for a leaf step outside any read-side section; enters one through `leaf`. */
   firstCovering(cpu: number): number {
     this.leaf?.enter();
     try {
-      return this.walkCovering(cpu);
+      return this.covering(cpu);
     } finally {
       this.leaf?.exit();
     }
   }
 
-  /** One walk over one snapshot (loaded once), checking each node it reads for poison. */
-  private walkCovering(cpu: number): number {
+  /**
+   * The probe walk for a caller already inside a read-side section: one snapshot (loaded
+   * once), each node it reads checked for poison.
+   */
+  covering(cpu: number): number {
     const s = this.published();
     const n = this.checked(this.i32[s]!, 'count');
     for (let k = 0; k < n; k++) {

@@ -59,8 +59,9 @@ function pmuV3Enable(vcpu: KvmVcpu): number {
 function* runPidChange(vcpu: KvmVcpu): Op<number> {
   if (vcpu.hasFlag(VCPU_FLAG.RAN)) return 0;
   const vm = vcpu.vm;
-  // INFERRED: a vGIC created but not initialised by userspace is initialised lazily here.
-  if (vm.vgic.created && !vm.vgic.initialized) vm.vgic.init();
+  // kvm_vgic_map_resources → vgic_v3_map_resources: "For a VGICv3 we require the userland
+  // to explicitly initialize the VGIC before we need to use it."
+  if (vm.vgic.created && !vm.vgic.initialized) return -errno.EBUSY;
   let ret = timerEnable(vcpu);
   if (ret) return ret;
   ret = pmuV3Enable(vcpu);
@@ -80,7 +81,7 @@ function* loadPmu(vcpu: KvmVcpu, cpu: number, lastCpu: number): Op<void> {
   if (cpu === lastCpu || lastCpu === -1) return;
   const list = vcpu.vm.host.list;
   yield list.readLock();
-  const moved = list.firstCovering(cpu) !== list.firstCovering(lastCpu);
+  const moved = list.covering(cpu) !== list.covering(lastCpu);
   yield list.readUnlock();
   if (moved) {
     vcpu.makeRequest(REQ.RELOAD_PMU);
@@ -94,6 +95,7 @@ export function* vcpuLoad(vcpu: KvmVcpu, cpu: number): Op<void> {
   vcpu.cpu = cpu;
   vcpu.trace?.('load', cpu);
   vcpu.setFlag(VCPU_FLAG.LOADED);
+  vcpu.countLoad();
   schedIn(vcpu); // the vCPU thread's pinned perf events go on this CPU's PMU
   if (vcpu.vm.fixedCountersOnly()) yield* loadPmu(vcpu, cpu, lastCpu);
   yield point('vcpu_load: supported_cpus');

@@ -136,6 +136,7 @@ function setNrCounters(vm: KvmVm, value: AttrValue): number {
   if (vm.armPmu < 0) return -errno.EINVAL;
   if (vm.profile.nrCountersFrozenAfterRun && vm.hasRanOnce()) return -errno.EBUSY;
   if (n > vm.maxCounters()) return -errno.EINVAL;
+  if (vm.hasRanOnce() && n !== vm.nrPmuCounters) vm.countNrCountersChangedAfterRun(); // the §8 item 13 hole
   vm.nrPmuCounters = n;
   return 0;
 }

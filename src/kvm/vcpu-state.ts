@@ -52,6 +52,7 @@ const CPU = L.i32(); // vcpu->cpu, -1 = not loaded
 const REQUESTS = L.i32();
 const MUTEX = L.i32(LOCK_WORDS);
 const LOAD_RELOADS = L.i32(); // observability: reload requests raised by the per-load check
+const LOADS = L.i32(); // observability: vcpu_load calls
 export const vcpuLayout = L.build();
 
 /** Run-loop events a driver may log (the engine's flight recorder). */
@@ -77,7 +78,7 @@ export class KvmVcpu {
     this.regs = region.u64.subarray(REGS, REGS + NR_REGS);
     this.evCount = region.u64.subarray(EV_COUNT, EV_COUNT + 32);
     this.i32 = region.i32;
-    this.mutex = new LockRef('vcpu->mutex', `vcpu${id}->mutex`, this.i32, MUTEX, id);
+    this.mutex = new LockRef('vcpu->mutex', `vm${vm.id} vcpu${id}->mutex`, this.i32, MUTEX, id);
     this.key = vm.id * 64 + id;
     if (!fresh) return;
     this.i32[CPU] = -1;
@@ -156,6 +157,13 @@ export class KvmVcpu {
   }
   countLoadReload(): void {
     Atomics.add(this.i32, LOAD_RELOADS, 1);
+  }
+  /** How many times vcpu_load ran (a KVM_RUN that failed before it does not load). */
+  get loads(): number {
+    return Atomics.load(this.i32, LOADS);
+  }
+  countLoad(): void {
+    Atomics.add(this.i32, LOADS, 1);
   }
   pendingRequests(): number {
     return Atomics.load(this.i32, REQUESTS);

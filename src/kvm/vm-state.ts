@@ -37,6 +37,7 @@ const FEATURES = L.i32(); // kvm->arch.vcpu_features
 const CONFIG_LOCK = L.i32(LOCK_WORDS);
 const KVM_LOCK = L.i32(LOCK_WORDS);
 const FILTER_PRESENT = L.i32(); // pmu_filter != NULL
+const NR_CHANGED_AFTER_RUN = L.i32(); // observability: §8 item 13 events
 const FILTER = L.i32(FILTER_BITS / 32);
 export const vmLayout = L.build();
 
@@ -111,6 +112,14 @@ export class KvmVm {
   }
   set features(f: number) {
     this.i32[FEATURES] = f;
+  }
+
+  /** §8 item 13: nr_pmu_counters changed after a vCPU ran (counted under config_lock). */
+  get nrCountersChangedAfterRun(): number {
+    return Atomics.load(this.i32, NR_CHANGED_AFTER_RUN);
+  }
+  countNrCountersChangedAfterRun(): void {
+    Atomics.add(this.i32, NR_CHANGED_AFTER_RUN, 1);
   }
 
   /** `kvm_arm_pmu_get_max_counters` (spec §1.4). */

@@ -2,7 +2,7 @@
  * The direct driver: runs one model operation to completion on the calling thread,
  * performing each sync step as it is yielded. Used behind the public API.
  */
-import type { Op } from './seam.js';
+import { closeAbandoned, type Op } from './seam.js';
 import { Task } from './task.js';
 
 /** Thrown when a direct operation must wait for a lock another (suspended) operation holds. */
@@ -28,7 +28,8 @@ export function runDirect<T>(op: Op<T>, name: string): T {
       task.perform(step.value);
     }
   } catch (e) {
-    task.abandon(); // unwind like a thread that died, so the model stays usable
+    closeAbandoned(op); // unwind like a thread that died, so the model stays usable
+    task.abandon();
     throw e;
   }
 }

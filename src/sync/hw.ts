@@ -8,16 +8,18 @@
  */
 import type { LockRef } from './lock.js';
 import type { RcuDomain } from './rcu.js';
-import type { Op, SyncOp } from './seam.js';
+import { closeAbandoned, type Op, type SyncOp } from './seam.js';
 import { FIRST_DYNAMIC_TASK_ID, Task } from './task.js';
 
 export interface HwThreadHooks {
   /** Told before the thread sleeps on a held lock (e.g. publish "waiting on X"). */
   onWait?(lock: LockRef): void;
-  /** Told when it got the lock after waiting, or did not need to. */
-  onAcquired?(lock: LockRef): void;
+  /** Told when it got the lock (or its grace period: undefined), after waiting or not. */
+  onAcquired?(lock: LockRef | undefined): void;
   /** Told after every step performed (for a flight recorder). */
   onStep?(op: SyncOp): void;
+  /** Told before the thread waits for a grace period. */
+  onGracePeriod?(): void;
 }
 
 export class HwTask extends Task {
@@ -44,7 +46,9 @@ export class HwTask extends Task {
   }
 
   protected override synchronize(): void {
+    this.hooks.onGracePeriod?.();
     this.domain?.synchronize(this.slot);
+    this.hooks.onAcquired?.(undefined);
   }
 
   /** Between operations: nothing from a read-side section is held any more. */
@@ -80,6 +84,7 @@ export function runHw<T>(op: Op<T>, task: HwTask): T {
       task.perform(step.value);
     }
   } catch (e) {
+    closeAbandoned(op);
     task.abandon();
     throw e;
   }

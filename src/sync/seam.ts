@@ -29,6 +29,19 @@ export const RCU_READ_LOCK: SyncOp = Object.freeze({ kind: 'rcu-read-lock' });
 export const RCU_READ_UNLOCK: SyncOp = Object.freeze({ kind: 'rcu-read-unlock' });
 export const SYNCHRONIZE_RCU: SyncOp = Object.freeze({ kind: 'synchronize-rcu' });
 
+/**
+ * After a thread died mid-operation (a driver threw while performing one of its steps):
+ * run the operation's `finally` blocks — model clean-up such as vcpu_put — without
+ * performing the sync steps they yield; the driver gives the thread's locks back itself.
+ */
+export function closeAbandoned(op: Op<unknown>): void {
+  try {
+    for (let r = op.return(undefined); !r.done; r = op.next());
+  } catch {
+    // The error that killed the thread is the one to report.
+  }
+}
+
 const points = new Map<string, SyncOp>();
 /** An interned preemption point (no allocation on hot paths). */
 export function point(label: string): SyncOp {

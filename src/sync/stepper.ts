@@ -26,12 +26,11 @@ export class Stepper {
     return this.threads.length - 1;
   }
 
-  /** True while `index` can make progress (not finished, not blocked on a lock). */
+  /** True while `index` can make progress (not finished, not blocked). */
   runnable(index: number): boolean {
     const t = this.thread(index);
-    if (t.done) return false;
     this.prime(t);
-    return t.done || t.pending === undefined || this.canPerform(t, t.pending);
+    return !t.done && this.canPerform(t, t.pending!);
   }
 
   /** Locks must be free; a grace period needs every other thread out of its read-side section. */
@@ -69,6 +68,7 @@ export class Stepper {
   /** Runs every unfinished thread to completion, lowest runnable index first. */
   finish(): unknown[] {
     for (;;) {
+      for (const t of this.threads) this.prime(t); // an op may finish without yielding at all
       const live = this.threads.map((_, i) => i).filter((i) => !this.thread(i).done);
       if (live.length === 0) return this.threads.map((t) => t.result);
       const next = live.find((i) => this.runnable(i));

@@ -50,6 +50,7 @@ describe('vpmu-lab run', () => {
     let err = '';
     await new Promise<void>((r, reject) => {
       const timer = setTimeout(() => reject(new Error(`no progress line within 20 s; stderr: ${err}`)), 20_000);
+      child.once('exit', (code) => reject(new Error(`exited (${code}) before any progress; stdout: ${out} stderr: ${err}`)));
       child.stderr.on('data', (d: Buffer) => {
         err += d.toString();
         if (/loads\/s/.test(err)) {

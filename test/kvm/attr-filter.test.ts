@@ -57,7 +57,8 @@ describe('KVM_ARM_VCPU_PMU_V3_FILTER errnos (spec §3.3)', () => {
   });
 
   it('a failed first KVM_RUN (no PMU INIT) does not count as "ran once"', () => {
-    const { runner, cfg } = vm();
+    const { s, runner, cfg } = vm();
+    expect(s.vm.vgicInit()).toBe(0);
     expect(runner.run({ cpu: 0 }).ret).toBe(E.EINVAL);
     expect(cfg.setDeviceAttr(CTRL, FILTER, { baseEvent: 0x11, nevents: 1, action: ALLOW })).toBe(0);
   });

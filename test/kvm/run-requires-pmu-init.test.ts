@@ -12,8 +12,16 @@ describe('KVM_RUN and the PMU INIT requirement (spec §3.2)', () => {
     expect(v.run({ cpu: 0 })).toEqual({ ret: E.ENOEXEC });
   });
 
+  it('KVM_RUN with an in-kernel vGIC that userspace did not initialise → EBUSY (vgic_v3_map_resources)', () => {
+    const { vm, vcpus } = initedVm('rk3588');
+    expect(vcpus[0]!.run({ cpu: 0 })).toEqual({ ret: E.EBUSY });
+    expect(vm.vgicInit()).toBe(0);
+    expect(vcpus[0]!.run({ cpu: 0 })).toEqual({ ret: E.EINVAL }); // now the missing PMU INIT shows
+  });
+
   it('KVM_RUN of a PMU vCPU without PMU INIT → EINVAL, and again on retry', () => {
-    const { vcpus } = initedVm('rk3588');
+    const { vm, vcpus } = initedVm('rk3588');
+    expect(vm.vgicInit()).toBe(0);
     expect(vcpus[0]!.run({ cpu: 0 })).toEqual({ ret: E.EINVAL });
     expect(vcpus[0]!.run({ cpu: 0 })).toEqual({ ret: E.EINVAL });
   });
@@ -34,6 +42,7 @@ describe('KVM_RUN and the PMU INIT requirement (spec §3.2)', () => {
 
   it('a failed first run leaves the VM configurable (HAS_RAN_ONCE not set)', () => {
     const { host, vm, vcpus } = initedVm('rk3588', { n: 2 });
+    expect(vm.vgicInit()).toBe(0);
     expect(vcpus[0]!.run({ cpu: 0 }).ret).toBe(E.EINVAL);
     expect(vm.model.hasRanOnce()).toBe(false);
     expect(vcpus[1]!.setDeviceAttr(CTRL, SET_PMU, host.pmus[1]!.type)).toBe(0);
@@ -57,6 +66,7 @@ describe('KVM_RUN and the PMU INIT requirement (spec §3.2)', () => {
     const vm = createHost('rk3588').createVm();
     const v = vm.createVcpu();
     expect(v.init({ pmu: false })).toBe(0);
+    expect(vm.vgicInit()).toBe(0);
     expect(v.run({ cpu: 3 })).toEqual({ ret: 0 });
   });
 });

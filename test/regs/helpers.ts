@@ -45,12 +45,10 @@ export function setup(opts: SetupOptions = {}): Setup {
   const vcpu = vm.createVcpu();
   const pmu = opts.pmu ?? true;
   expect(vcpu.init({ pmu, el1_32bit: opts.el1_32bit ?? false }, { cpu: opts.from ?? 0 })).toBe(0);
+  if (pmu) opts.configure?.(vcpu, host);
+  if (irqchip === 'vgic-v3') expect(vm.vgicInit()).toBe(0); // KVM_RUN needs it (vgic_v3_map_resources)
   if (pmu) {
-    opts.configure?.(vcpu, host);
-    if (irqchip === 'vgic-v3') {
-      expect(vm.vgicInit()).toBe(0);
-      expect(vcpu.setDeviceAttr(CTRL, uapi.KVM_ARM_VCPU_PMU_V3_IRQ, 23)).toBe(0);
-    }
+    if (irqchip === 'vgic-v3') expect(vcpu.setDeviceAttr(CTRL, uapi.KVM_ARM_VCPU_PMU_V3_IRQ, 23)).toBe(0);
     expect(vcpu.setDeviceAttr(CTRL, uapi.KVM_ARM_VCPU_PMU_V3_INIT)).toBe(0);
   }
   return { host, vm, vcpu };

@@ -76,3 +76,16 @@ describe('the seam: one model operation, two interleavings (spec §3.4, §5.5)',
     s.finish();
   });
 });
+
+describe('stepper edge cases', () => {
+  it('an operation that returns without yielding finishes without being stepped', () => {
+    function* immediate(): Generator<never, number, void> {
+      return 7;
+    }
+    const s = new Stepper();
+    const t = s.spawn('immediate', immediate());
+    expect(s.runnable(t)).toBe(false);
+    expect(s.finish()).toEqual([7]);
+    expect(s.result(t)).toBe(7);
+  });
+});
