@@ -54,7 +54,9 @@ export type VmmStep =
   /** CPU PMU hotplug: registers a topology PMU marked `hotplug` (spec §1.2, the RCU writer). */
   | { readonly op: 'hotplug-pmu'; readonly pmu: string }
   /** Takes a lock and keeps it until the run stops: a planted hang for the watchdog. */
-  | { readonly op: 'stall'; readonly lock: 'config_lock' | 'kvm->lock' | 'vcpu->mutex'; readonly vcpu: number };
+  | { readonly op: 'stall'; readonly lock: 'config_lock' | 'kvm->lock' | 'vcpu->mutex'; readonly vcpu: number }
+  /** Never returns, not even when the run stops: a planted runaway for the stop path. */
+  | { readonly op: 'spin' };
 
 export interface VmmPlan {
   readonly name: string;
@@ -114,7 +116,7 @@ function resolveStep(path: string, raw: unknown, vm: VmPlan, topology: Topology)
   const op = oneOf(
     path + '.op',
     o.op,
-    ['set-attr', 'get-attr', 'has-attr', 'vcpu-init', 'set-reg', 'get-reg', 'create-vcpu', 'vgic-init', 'republish-pmus', 'hotplug-pmu', 'stall'] as const,
+    ['set-attr', 'get-attr', 'has-attr', 'vcpu-init', 'set-reg', 'get-reg', 'create-vcpu', 'vgic-init', 'republish-pmus', 'hotplug-pmu', 'stall', 'spin'] as const,
     'set-attr',
   );
   if (o.op === undefined) throw badField(path + '.op', 'an operation name', undefined);
@@ -172,6 +174,7 @@ function resolveStep(path: string, raw: unknown, vm: VmPlan, topology: Topology)
       return { op, vcpu: vcpu() };
     case 'vgic-init':
     case 'republish-pmus':
+    case 'spin':
       checkKnownKeys(path, o, ['op']);
       return { op };
     case 'hotplug-pmu': {

@@ -50,6 +50,10 @@ export function vmmLoop(job: WorkerJob, ctx: ThreadContext): void {
         return 0;
       case 'hotplug-pmu':
         return runHw(world.host.hotplugPmu(step.pmu), task);
+      case 'spin': {
+        const never = new Int32Array(new SharedArrayBuffer(4));
+        for (;;) Atomics.wait(never, 0, 0, 1000); // ignores the stop on purpose
+      }
       case 'stall': {
         // A planted hang: hold the lock until the run stops (the watchdog must name us).
         const lock = { config_lock: vm.configLock, 'kvm->lock': vm.kvmLock, 'vcpu->mutex': vm.vcpus[step.vcpu]!.mutex }[step.lock];

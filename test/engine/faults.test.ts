@@ -72,3 +72,37 @@ describe('engine faults', () => {
     expect(r.failure!.trace!.at(-1)).toMatch(/^#\d+ vmm:staller lock vm0 vcpu0->mutex$/);
   });
 });
+
+describe('engine faults that the global watchdog cannot see', () => {
+  it('one thread blocked for the watchdog period is reported while the others keep running', async () => {
+    const s = resolveScenario({
+      name: 'partial-stall',
+      host: 'rk3399',
+      durationMs: 30_000,
+      watchdogMs: 1000,
+      scheduler: { policy: 'pinned' },
+      vms: [{ vcpus: [{ workload: 'idle', start: 0 }, { workload: 'idle', start: 4 }] }],
+      vmm: [{ name: 'staller', steps: [{ op: 'stall', lock: 'vcpu->mutex', vcpu: 0 }] }],
+    });
+    const r = await runScenario(s);
+    expect(r.failure).toMatchObject({ kind: 'watchdog', thread: 'pcpu0', message: 'pcpu0 has been blocked for 1000 ms' });
+    expect(r.failure!.locks).toEqual([
+      expect.stringMatching(/^vm0 vcpu0->mutex is held by vmm:staller \(contended [1-9]\d* times\)$/),
+      'pcpu0 waits for vm0 vcpu0->mutex',
+    ]);
+    expect(r.vcpus[1]!.quanta).toBeGreaterThan(1000); // vCPU 1 ran on all along
+  });
+
+  it('a thread that ignores the stop is terminated and reported (hang-at-stop)', async () => {
+    const s = resolveScenario({
+      name: 'runaway',
+      host: 'rk3399',
+      durationMs: 300,
+      vms: [{ vcpus: [{ workload: 'idle' }] }],
+      vmm: [{ name: 'runaway', steps: [{ op: 'spin' }] }],
+    });
+    const r = await runScenario(s);
+    expect(r.failure).toMatchObject({ kind: 'hang-at-stop', thread: 'vmm:runaway' });
+    expect(r.failure!.message).toBe('terminated vmm:runaway, still running 2000 ms after the stop');
+  });
+});
