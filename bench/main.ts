@@ -11,11 +11,8 @@ import { runScenario } from '../src/engine/coordinator.js';
 import { leafReaderFor } from '../src/engine/leaf-reader.js';
 import { runProbes } from '../src/engine/run-probes.js';
 import { resolveScenario } from '../src/engine/scenario.js';
-import { HostModel } from '../src/host/host-model.js';
 import { PmuList, pmuListLayout } from '../src/host/pmu-list.js';
-import { resolveTopology } from '../src/host/topology.js';
 import { vcpuLoad, vcpuPut } from '../src/kvm/arm.js';
-import { resolveProfile } from '../src/kvm/profile.js';
 import { HwTask, runHw } from '../src/sync/hw.js';
 import { LOCK_WORDS, LockRef } from '../src/sync/lock.js';
 import { RcuDomain, rcuLayout } from '../src/sync/rcu.js';
@@ -174,9 +171,6 @@ async function engine() {
 }
 
 async function main(): Promise<void> {
-  void HostModel;
-  void resolveTopology;
-  void resolveProfile;
   const m = await micro();
   log('wait/notify round trip between two workers …');
   const rt = await waitNotifyRoundTrip();

@@ -1,6 +1,7 @@
 /** API.md `Vcpu`: the vCPU ioctls, each run to completion by the direct driver. */
 import { register } from '../arch/registers.js';
 import { VpmuLabError } from '../host/errors.js';
+import { intValue } from '../host/validate.js';
 import { vcpuRun, type RunResult } from '../kvm/arm.js';
 import type { GuestCpu } from '../kvm/guest-cpu.js';
 import type { AttrValue, GetAttrResult, PmuEventFilter } from '../kvm/pmu-attr.js';
@@ -17,22 +18,15 @@ export interface VcpuFeatures {
   el1_32bit?: boolean;
 }
 
-function checkInt(what: string, v: unknown, min: number, max: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new VpmuLabError(`${what}: expected an integer ${min}..${max}, got ${JSON.stringify(v)}`);
-  }
-  return v;
-}
-
 function checkFilter(v: unknown): PmuEventFilter {
   if (typeof v !== 'object' || v === null) {
     throw new VpmuLabError(`FILTER value: expected { baseEvent, nevents, action }, got ${JSON.stringify(v)}`);
   }
   const f = v as Record<string, unknown>;
   return {
-    baseEvent: checkInt('FILTER.baseEvent (u16)', f.baseEvent, 0, 0xffff),
-    nevents: checkInt('FILTER.nevents (u16)', f.nevents, 0, 0xffff),
-    action: checkInt('FILTER.action (u8)', f.action, 0, 0xff),
+    baseEvent: intValue('FILTER.baseEvent (u16)', f.baseEvent, 0, 0xffff),
+    nevents: intValue('FILTER.nevents (u16)', f.nevents, 0, 0xffff),
+    action: intValue('FILTER.action (u8)', f.action, 0, 0xff),
   };
 }
 
@@ -52,7 +46,7 @@ export class Vcpu {
     if (typeof features !== 'object' || features === null || typeof features.pmu !== 'boolean') {
       throw new VpmuLabError(`init: features must be { pmu: boolean }, got ${JSON.stringify(features)}`);
     }
-    const cpu = checkInt('init: from.cpu', from?.cpu, 0, this.model.vm.host.topology.cpus - 1);
+    const cpu = intValue('init: from.cpu', from?.cpu, 0, this.model.vm.host.topology.cpus - 1);
     const bits = (features.pmu ? FEATURE.PMU_V3 : 0) | (features.el1_32bit ? FEATURE.EL1_32BIT : 0);
     return runDirect(vcpuInit(this.model, bits, cpu), this.name('KVM_ARM_VCPU_INIT'));
   }
@@ -64,7 +58,7 @@ export class Vcpu {
   setDeviceAttr(group: number, attr: number, value?: number | PmuEventFilter): number {
     let v: AttrValue = value;
     if (value !== undefined) {
-      v = typeof value === 'number' ? checkInt('device attr value', value, -(2 ** 31), 2 ** 32 - 1) : checkFilter(value);
+      v = typeof value === 'number' ? intValue('device attr value', value, -(2 ** 31), 2 ** 32 - 1) : checkFilter(value);
     }
     return runDirect(setDeviceAttr(this.model, group, attr, v), this.name('KVM_SET_DEVICE_ATTR'));
   }
@@ -84,7 +78,7 @@ export class Vcpu {
 
   /** One KVM_RUN on physical CPU `cpu`; the guest program runs to completion. */
   run(opts: { cpu: number; guest?: (g: GuestCpu) => void }): RunResult {
-    const cpu = checkInt('run: cpu', opts?.cpu, 0, this.model.vm.host.topology.cpus - 1);
+    const cpu = intValue('run: cpu', opts?.cpu, 0, this.model.vm.host.topology.cpus - 1);
     return runDirect(vcpuRun(this.model, cpu, opts.guest), this.name('KVM_RUN'));
   }
 }

@@ -3,6 +3,7 @@
  * being booted, and the client's way to die. A client dies by throwing `ClientExit`
  * (its `die()`, `abort()`, failed boot); the runner turns that into `ok: false`.
  */
+import { intField } from '../host/validate.js';
 import { createHost, type Host } from '../api/host.js';
 import { MAX_VCPUS } from '../api/vm.js';
 import { VpmuLabError } from '../host/errors.js';
@@ -64,10 +65,7 @@ function checkCpu(what: string, v: unknown, cpus: number): number {
 }
 
 function resolveOptions(client: string, o: ClientOptions, cpus: number): ResolvedOptions {
-  const vcpus = o.vcpus ?? 2;
-  if (!Number.isInteger(vcpus) || vcpus < 1 || vcpus > MAX_VCPUS) {
-    throw new VpmuLabError(`${client}: vcpus: expected an integer 1..${MAX_VCPUS}, got ${JSON.stringify(o.vcpus)}`);
-  }
+  const vcpus = intField(`${client}: vcpus`, o.vcpus, 2, 1, MAX_VCPUS);
   const mainCpu = checkCpu(`${client}: mainCpu`, o.mainCpu ?? 0, cpus);
   const vcpuCpus = o.vcpuCpus ?? Array.from({ length: vcpus }, () => mainCpu);
   if (!Array.isArray(vcpuCpus) || vcpuCpus.length !== vcpus) {

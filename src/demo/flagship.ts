@@ -9,7 +9,7 @@ import { errnoName } from '../arch/errno.js';
 import { uapi } from '../arch/uapi.js';
 import { setUpVm } from '../engine/vm-setup.js';
 import { VpmuLabError } from '../host/errors.js';
-import type { TopologySpec } from '../host/topology.js';
+import { cpuPmuOf, type TopologySpec } from '../host/topology.js';
 import { cycleDivider, cycleDividerState } from '../guest/cycle-divider.js';
 import { GuestCrash } from '../guest/guest-crash.js';
 import { guestMemoryLayout } from '../guest/memory.js';
@@ -49,7 +49,7 @@ export function pingPongSchedule(host: Host, quanta: number): number[] {
 }
 
 function pmuNameOf(host: Host, cpu: number): string {
-  return host.pmus.find((p) => p.cpus.includes(cpu))?.name ?? 'none';
+  return cpuPmuOf(host.model.topology, cpu)?.name ?? 'none';
 }
 
 /** VMM setup the way kvmtool/QEMU do it, plus the configuration's own attribute. */

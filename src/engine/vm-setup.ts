@@ -8,6 +8,7 @@ import type { Vcpu } from '../api/vcpu.js';
 import { errnoName } from '../arch/errno.js';
 import { uapi } from '../arch/uapi.js';
 import { VpmuLabError } from '../host/errors.js';
+import { cpuPmuOf } from '../host/topology.js';
 import type { KvmVm } from '../kvm/vm-state.js';
 import { vgicInit } from '../kvm/vm-ioctl.js';
 import { runDirect } from '../sync/direct.js';
@@ -35,7 +36,7 @@ export function setUpVm(vm: KvmVm, vcpus: readonly Vcpu[], s: VmSetup): void {
   for (const v of inited) check(v.init({ pmu }, { cpu: s.initCpu }), `vcpu${v.id} KVM_ARM_VCPU_INIT`);
   const via = inited[0];
   if (via && s.config === 'set-pmu') {
-    const type = s.pmuType ?? vm.host.topology.pmus.find((p) => p.kind === 'cpu' && p.cpus.includes(s.initCpu))?.type;
+    const type = s.pmuType ?? cpuPmuOf(vm.host.topology, s.initCpu)?.type;
     if (type === undefined) throw new VpmuLabError(`VM ${vm.id} set-up: no PMU covers cpu ${s.initCpu} for SET_PMU`);
     check(via.setDeviceAttr(CTRL, uapi.KVM_ARM_VCPU_PMU_V3_SET_PMU, type), `SET_PMU(${type})`);
   }

@@ -10,7 +10,7 @@ import type { Op } from '../sync/seam.js';
 import type { Region } from '../mem/region.js';
 import { PcpuBanks, pcpuBanksLayout } from './pcpu-banks.js';
 import { PmuList, pmuListLayout } from './pmu-list.js';
-import type { PmuDesc, Topology } from './topology.js';
+import { cpuPmuOf, type PmuDesc, type Topology } from './topology.js';
 
 export class HostModel {
   /** `kvm_arm_pmu_get_pmuver_limit()` (spec §1.2). */
@@ -33,7 +33,7 @@ export class HostModel {
   ) {
     this.pmuverLimit = pmuverLimit(topology);
     this.list = new PmuList(listRegion, profile.pmuListDesign);
-    const counters = Array.from({ length: topology.cpus }, (_, c) => topology.pmus.find((p) => p.kind === 'cpu' && p.cpus.includes(c))?.counters ?? 0);
+    const counters = Array.from({ length: topology.cpus }, (_, c) => cpuPmuOf(topology, c)?.counters ?? 0);
     this.banks = new PcpuBanks(banksRegion, counters, boot);
     if (!boot) return;
     topology.pmus.forEach((pmu, source) => {

@@ -114,6 +114,11 @@ function resolvePmu(path: string, raw: unknown, defaultType: number): PmuDesc {
   });
 }
 
+/** The CPU PMU that drives `cpu`, if any. */
+export function cpuPmuOf(t: Topology, cpu: number): PmuDesc | undefined {
+  return t.pmus.find((p) => p.kind === 'cpu' && p.cpus.includes(cpu));
+}
+
 /** Validates a topology object; throws `VpmuLabError` naming the first bad field. */
 export function resolveTopology(raw: unknown, path = 'topology'): Topology {
   const o = checkObject(path, raw);

@@ -16,11 +16,15 @@ export function checkKnownKeys(path: string, o: Record<string, unknown>, keys: r
   }
 }
 
-/** An optional integer field in [min, max], or the fallback. */
-export function intField(path: string, v: unknown, fallback: number, min: number, max: number): number {
-  if (v === undefined) return fallback;
+/** A required integer in [min, max]. */
+export function intValue(path: string, v: unknown, min: number, max: number): number {
   if (!isInt(v) || v < min || v > max) throw badField(path, `an integer ${min}..${max}`, v);
   return v;
+}
+
+/** An optional integer field in [min, max], or the fallback. */
+export function intField(path: string, v: unknown, fallback: number, min: number, max: number): number {
+  return v === undefined ? fallback : intValue(path, v, min, max);
 }
 
 /** An optional field that must be one of `choices`, or the fallback. */

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createHost } from '../../src/api/host.js';
-import { VpmuLabError } from '../../src/host/errors.js';
+import { message } from './helpers.js';
 import { profileNames, resolveProfile, switchNames } from '../../src/kvm/profile.js';
-
-function message(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(VpmuLabError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a throw');
-}
 
 // spec §9: kernel behaviour variants are named profiles plus switches; bad names are
 // library misuse and must list the valid choices (API.md).

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createHost } from '../../src/api/host.js';
 import { VpmuLabError } from '../../src/host/errors.js';
+import { message } from './helpers.js';
 import { resolveTopology } from '../../src/host/topology.js';
-
-/** The VpmuLabError message of `f()`, failing the test if it does not throw one. */
-function message(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(VpmuLabError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a VpmuLabError');
-}
 
 const ok = { name: 'ok', pmus: [{ name: 'little', cpus: [0, 1] }, { name: 'big', cpus: [2, 3] }] };
 
