@@ -7,22 +7,16 @@
  * `watchdogMs`: the lock table is dumped), and an abort signal (SIGINT: partial report).
  */
 import { Worker } from 'node:worker_threads';
-import { Vcpu } from '../api/vcpu.js';
-import { createVcpu } from '../kvm/vm-ioctl.js';
-import { runDirect } from '../sync/direct.js';
-import { errnoName } from '../arch/errno.js';
-import { formatCpuList } from '../host/cpumask.js';
-import { workload } from '../guest/index.js';
-import { Control, CRASH, ERRNO_SLOTS, SCHED, STAT, STATUS } from './control.js';
+import { buildReport } from './build-report.js';
+import { Control, STAT, STATUS } from './control.js';
 import { EVENT_KIND, FlightRecorder, formatEvent } from './flight-recorder.js';
 import { lockTable } from './lock-table.js';
 import { threadNames, worldShapeOf, type WorkerJob } from './messages.js';
 import type { RunReport } from './report.js';
 import type { Scenario } from './scenario.js';
-import { rngSeed, resolvePolicy } from './scheduler.js';
-import { setUpVm } from './vm-setup.js';
 import { workerPath } from './worker-path.js';
 import { World } from './world.js';
+import { initSchedule, setUpWorld } from './world-setup.js';
 
 export interface Progress {
   elapsedMs: number;
@@ -47,26 +41,6 @@ export interface RunOptions {
 const GRACE_MS = 2000;
 const TRACE_TAIL = 40;
 
-function setUpWorld(world: World, s: Scenario): void {
-  s.vms.forEach((plan, i) => {
-    const vm = world.vms[i]!;
-    vm.vcpus.forEach((v, j) => {
-      if (plan.vcpus[j]!.setup !== 'uncreated') runDirect(createVcpu(vm, v), `vm${i} KVM_CREATE_VCPU`);
-    });
-    setUpVm(
-      vm,
-      vm.vcpus.map((v) => new Vcpu(v)),
-      {
-        config: plan.config,
-        pmuType: plan.pmu === undefined ? undefined : s.topology.pmus.find((p) => p.name === plan.pmu)!.type,
-        initCpu: plan.initCpu,
-        vcpuSetup: plan.vcpus.map((v) => v.setup),
-        vgicInit: plan.vgicInit,
-      },
-    );
-  });
-}
-
 export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<RunReport> {
   const world = World.create(worldShapeOf(s));
   setUpWorld(world, s);
@@ -74,12 +48,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
   const plans = s.vms.flatMap((vm) => vm.vcpus);
   const control = Control.create({ cpus: s.topology.cpus, vcpus: plans.length, threads: names.length });
   const recorder = FlightRecorder.create(names.length);
-  const policy = resolvePolicy(s.policy, s.seed);
-  plans.forEach((p, v) => {
-    control.setRngState(v, rngSeed(policy, v));
-    control.setLastCpu(v, -1);
-    control.setSched(v, p.setup === 'uncreated' ? SCHED.UNCREATED : p.start);
-  });
+  initSchedule(control, s);
 
   let failure: RunReport['failure'];
   // Where the flight recorder stood when the failure was seen, and whose events to keep.
@@ -238,87 +207,4 @@ function recorderTail(recorder: FlightRecorder, world: World, names: readonly st
       return '';
     }),
   );
-}
-
-function buildReport(
-  s: Scenario,
-  world: World,
-  control: Control,
-  names: readonly string[],
-  run: { elapsedMs: number; interrupted: boolean; failure: RunReport['failure'] },
-): RunReport {
-  const total = (stat: number) => Number(control.total(stat));
-  const perSec = (n: number) => (run.elapsedMs > 0 ? (n * 1000) / run.elapsedMs : 0);
-  const totals = {
-    loads: total(STAT.LOADS),
-    migrations: total(STAT.MIGRATIONS),
-    guestAccesses: total(STAT.ACCESSES),
-    ioctls: total(STAT.IOCTLS),
-    guestCrashes: total(STAT.CRASHES),
-    failEntries: total(STAT.FAIL_ENTRIES),
-    runErrors: total(STAT.RUN_ERRORS),
-    loadReloads: total(STAT.LOAD_RELOADS),
-    clusterMigrations: total(STAT.CLUSTER_MIGRATIONS),
-    guestEntries: total(STAT.ENTRIES),
-  };
-  const plans = s.vms.flatMap((vm, i) => vm.vcpus.map((p, id) => ({ ...p, vm: i, id })));
-  return {
-    scenario: s.name,
-    host: s.topology.name,
-    profile: s.profile.name,
-    design: s.profile.pmuListDesign,
-    policy: s.policy,
-    seed: s.seed,
-    elapsedMs: run.elapsedMs,
-    interrupted: run.interrupted,
-    totals,
-    cpus: Array.from({ length: s.topology.cpus }, (_, cpu) => ({
-      cpu,
-      loads: Number(control.stat(cpu, STAT.LOADS)),
-      entries: Number(control.stat(cpu, STAT.ENTRIES)),
-      failEntries: Number(control.stat(cpu, STAT.FAIL_ENTRIES)),
-    })),
-    rates: {
-      loads: perSec(totals.loads),
-      migrations: perSec(totals.migrations),
-      guestAccesses: perSec(totals.guestAccesses),
-      ioctls: perSec(totals.ioctls),
-    },
-    vms: world.vms.map((vm, i) => ({
-      id: i,
-      config: s.vms[i]!.config,
-      pmu: vm.armPmu >= 0 ? world.host.pmuOf(vm.armPmu).name : null,
-      nrCounters: vm.nrPmuCounters,
-      supportedCpus: formatCpuList(vm.supportedCpuList()),
-      hasRanOnce: vm.hasRanOnce(),
-    })),
-    vcpus: plans.map((p, v) => {
-      const sched = control.sched(v);
-      const vcpu = world.vcpus[v]!;
-      return {
-        vm: p.vm,
-        id: p.id,
-        workload: p.workload,
-        quanta: control.vcpuQuanta(v),
-        state: sched === SCHED.CRASHED ? 'crashed' : sched === SCHED.DONE ? 'done' : sched === SCHED.UNCREATED ? 'never created' : 'stopped',
-        ...(control.crashKind(v) === CRASH.NONE ? {} : { crash: control.crashKind(v) === CRASH.UNDEF ? 'undef' : 'workload' }),
-        lastCpu: control.lastCpu(v),
-        loadReloads: vcpu.loadReloads,
-        guest: workload(p.workload).report(world.guestMemory[v]!),
-      };
-    }),
-    vmm: s.vmm.map((_, i) => {
-      const slot = s.topology.cpus + i;
-      const results: Record<string, number> = {};
-      control.errnoCounts(slot).forEach((n, e) => {
-        if (n > 0n) results[e === ERRNO_SLOTS - 1 ? 'other' : errnoName(-e)] = Number(n);
-      });
-      return { name: names[slot]!, ioctls: Number(control.stat(slot, STAT.IOCTLS)), results };
-    }),
-    invariants: {
-      item4GuestEntryOutsideSupportedCpus: total(STAT.ITEM4),
-      item13NrCountersChangedAfterRun: world.vms.reduce((n, vm) => n + vm.nrCountersChangedAfterRun, 0),
-    },
-    ...(run.failure ? { failure: run.failure } : {}),
-  };
 }
