@@ -8,7 +8,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { buildReport } from './build-report.js';
-import { Control, STAT, STATUS } from './control.js';
+import { Control, SCHED, STAT, STATUS } from './control.js';
 import { EVENT_KIND, FlightRecorder, formatEvent } from './flight-recorder.js';
 import { lockTable } from './lock-table.js';
 import { threadNames, worldShapeOf, type WorkerJob } from './messages.js';
