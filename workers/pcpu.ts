@@ -1,11 +1,11 @@
-/** Worker entry of a physical CPU (src/engine/pcpu-main.ts). */
+/** Worker entry of a physical CPU: the pCPU loop (src/engine/pcpu-loop.ts) under the hw driver. */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { WorkerJob } from '../src/engine/messages.js';
-import { pcpuLoop } from '../src/engine/pcpu-main.js';
-import { attachThread } from '../src/engine/thread-context.js';
+import { HW_TRAP_BATCH, pcpuLoop } from '../src/engine/pcpu-loop.js';
+import { attachThread, runThreadLoop } from '../src/engine/thread-context.js';
 
 const job = workerData as WorkerJob;
 const ctx = attachThread(job);
 parentPort!.postMessage({ type: 'ready' });
 ctx.control.awaitStart();
-pcpuLoop(job, ctx);
+runThreadLoop(ctx, pcpuLoop(job.scenario, ctx.world, ctx.control, ctx.slot, { trapEvery: HW_TRAP_BATCH }));

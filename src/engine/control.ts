@@ -5,6 +5,7 @@
  * reads (statistics are published with atomic adds, so a reader never sees a torn value).
  */
 import { LayoutBuilder, type Region } from '../mem/region.js';
+import { park, type SyncOp } from '../sync/seam.js';
 
 /** Per-thread statistics (u64). */
 export const STAT = Object.freeze({
@@ -92,9 +93,9 @@ export class Control {
   faultInjected(slot: number): boolean {
     return Atomics.load(this.i32, this.o.FAULT) === slot + 1;
   }
-  /** Sleeps up to `ms`, waking early when the run stops. */
-  pause(ms: number): void {
-    Atomics.wait(this.i32, this.o.STOP, 0, ms);
+  /** The step that idles until the run stops. */
+  parkUntilStopped(label: string): SyncOp {
+    return park(label, this.i32, this.o.STOP, 0);
   }
   /** Workers block here until the coordinator starts (or abandons) the run. */
   awaitStart(): void {
@@ -152,9 +153,9 @@ export class Control {
     Atomics.add(this.i32, this.o.DOORBELL + cpu, 1);
     Atomics.notify(this.i32, this.o.DOORBELL + cpu, 1);
   }
-  /** Sleeps until the doorbell moves from `seen` (or the timeout). */
-  waitDoorbell(cpu: number, seen: number, timeoutMs: number): void {
-    Atomics.wait(this.i32, this.o.DOORBELL + cpu, seen, timeoutMs);
+  /** The step that idles pCPU `cpu` until its doorbell moves from `seen`. */
+  parkOnDoorbell(cpu: number, seen: number): SyncOp {
+    return park('pcpu idle', this.i32, this.o.DOORBELL + cpu, seen);
   }
 
   // --- per-thread statistics and status ---

@@ -4,8 +4,8 @@
  * `arm_pmus` leaf reader for the design in force.
  */
 import type { VcpuTraceEvent } from '../kvm/vcpu-state.js';
-import { HwTask } from '../sync/hw.js';
-import type { SyncOp } from '../sync/seam.js';
+import { HwTask, runHw } from '../sync/hw.js';
+import type { Op, SyncOp } from '../sync/seam.js';
 import { EVENT_KIND, FlightRecorder } from './flight-recorder.js';
 import { Control, STATUS, WAITING_GRACE_PERIOD } from './control.js';
 import { leafReaderFor } from './leaf-reader.js';
@@ -26,6 +26,8 @@ const STEP_EVENT: Readonly<Record<SyncOp['kind'], number>> = {
   'rcu-read-unlock': EVENT_KIND.RCU_EXIT,
   'synchronize-rcu': EVENT_KIND.GRACE_PERIOD,
   point: 0,
+  park: 0,
+  quiescent: 0,
 };
 const VCPU_EVENT: Readonly<Record<VcpuTraceEvent, number>> = {
   load: EVENT_KIND.LOAD,
@@ -56,4 +58,14 @@ export function attachThread(job: WorkerJob): ThreadContext {
     vcpu.trace = (event, arg) => record(VCPU_EVENT[event], v * 256 + arg);
   });
   return { world, control, task, slot };
+}
+
+/** Runs a thread loop under the hw driver: online for RCU while it runs, offline once it is gone. */
+export function runThreadLoop(ctx: ThreadContext, loop: Op<void>): void {
+  ctx.task.online();
+  try {
+    runHw(loop, ctx.task);
+  } finally {
+    ctx.task.offline(); // gone, or going: no grace period may wait for this thread
+  }
 }

@@ -5,7 +5,8 @@ const QUANTA = 0;
 export const idle: Workload = {
   name: 'idle',
   description: 'executes without touching the PMU',
-  quantum(g, mem, { cycles }) {
+  // Never touches the PMU, so it never yields: a generator only for the Workload shape.
+  *quantum(g, mem, { cycles }) {
     g.exec(cycles, cycles);
     mem.i32[QUANTA]!++;
   },

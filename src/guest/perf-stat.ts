@@ -6,7 +6,8 @@
  * did not move at all are counted as "frozen" — the cross-cluster symptom.
  */
 import { EVENT, PMCR } from '../arch/pmu-bits.js';
-import type { GuestCpu } from '../kvm/guest-cpu.js';
+import { GUEST_TRAP, type GuestCpu } from '../kvm/guest-cpu.js';
+import type { Op } from '../sync/seam.js';
 import type { Workload } from './workload.js';
 
 const MAX_EVENT_COUNTERS = 4;
@@ -21,30 +22,47 @@ function counterName(i: number): string {
   return i === 31 ? 'PMCCNTR_EL0' : `PMEVCNTR${i}_EL0`;
 }
 
-function program(g: GuestCpu): number {
+function* program(g: GuestCpu): Op<number> {
+  if (g.trapDue()) yield GUEST_TRAP;
   const n = Math.min(MAX_EVENT_COUNTERS, Number((g.read('PMCR_EL0') >> 11n) & 0x1fn));
   let enable = 1n << 31n;
   for (let i = 0; i < n; i++) {
+    if (g.trapDue()) yield GUEST_TRAP;
     g.write(`PMEVTYPER${i}_EL0`, BigInt(i % 2 === 0 ? EVENT.CPU_CYCLES : EVENT.INST_RETIRED));
+    if (g.trapDue()) yield GUEST_TRAP;
     g.write(`PMEVCNTR${i}_EL0`, 0n);
     enable |= 1n << BigInt(i);
   }
+  if (g.trapDue()) yield GUEST_TRAP;
   g.write('PMCCNTR_EL0', 0n);
+  if (g.trapDue()) yield GUEST_TRAP;
   g.write('PMCNTENSET_EL0', enable);
+  if (g.trapDue()) yield GUEST_TRAP;
   g.write('PMCR_EL0', PMCR.E | PMCR.LC);
   return n;
+}
+
+/** Reads each counter of `idx`, one trapped access each. */
+function* readCounters(g: GuestCpu, idx: readonly number[]): Op<bigint[]> {
+  const values: bigint[] = [];
+  for (const i of idx) {
+    if (g.trapDue()) yield GUEST_TRAP;
+    values.push(g.read(counterName(i)));
+  }
+  return values;
 }
 
 export const perfStat: Workload = {
   name: 'perf-stat',
   description: 'programs event counters and the cycle counter, checks they are monotonic modulo overflow',
-  quantum(g, mem, { cycles }) {
-    if (mem.i32[PROGRAMMED] === 0) mem.i32[PROGRAMMED] = program(g) + 1;
+  *quantum(g, mem, { cycles }) {
+    if (mem.i32[PROGRAMMED] === 0) mem.i32[PROGRAMMED] = (yield* program(g)) + 1;
     const n = mem.i32[PROGRAMMED]! - 1;
     const idx = [...Array.from({ length: n }, (_, i) => i), 31];
-    const before = idx.map((i) => g.read(counterName(i)));
+    const before = yield* readCounters(g, idx);
     g.exec(cycles, cycles);
-    const after = idx.map((i) => g.read(counterName(i)));
+    const after = yield* readCounters(g, idx);
+    if (g.trapDue()) yield GUEST_TRAP;
     const ovs = g.read('PMOVSSET_EL0');
     idx.forEach((i, k) => {
       const slot = i === 31 ? MAX_EVENT_COUNTERS : i;
@@ -53,7 +71,10 @@ export const perfStat: Workload = {
       if (after[k]! < before[k]! && !wrapped) mem.i32[VIOLATIONS]!++;
       mem.u64[slot] = after[k]!;
     });
-    if (ovs !== 0n) g.write('PMOVSCLR_EL0', ovs);
+    if (ovs !== 0n) {
+      if (g.trapDue()) yield GUEST_TRAP;
+      g.write('PMOVSCLR_EL0', ovs);
+    }
     if (after[after.length - 1] === before[before.length - 1]) mem.i32[FROZEN]!++;
     mem.i32[QUANTA]!++;
   },

@@ -1,5 +1,6 @@
 /** The shape of a guest workload (src/guest/*): one scheduling quantum at a time. */
 import type { GuestCpu } from '../kvm/guest-cpu.js';
+import type { Op } from '../sync/seam.js';
 import type { GuestMemory } from './memory.js';
 
 export interface WorkloadParams {
@@ -12,8 +13,13 @@ export interface WorkloadParams {
 export interface Workload {
   readonly name: string;
   readonly description: string;
-  /** One quantum on `g`'s physical CPU; all state lives in `mem`. Throws GuestCrash when the guest dies. */
-  quantum(g: GuestCpu, mem: GuestMemory, params: WorkloadParams): void;
+  /**
+   * One quantum on `g`'s physical CPU; all state lives in `mem`. Throws GuestCrash when the
+   * guest dies. A generator: before each PMU access it yields GUEST_TRAP when `g.trapDue()`
+   * says so (`if (g.trapDue()) yield GUEST_TRAP;`), so other threads can run between two
+   * accesses of one KVM_RUN.
+   */
+  quantum(g: GuestCpu, mem: GuestMemory, params: WorkloadParams): Op<void>;
   /** What the guest observed so far, for run reports. */
   report(mem: GuestMemory): Record<string, number | string | boolean>;
 }

@@ -45,6 +45,9 @@ const TABLE = L.i32(MAX_HOST_PMUS * ENTRY_WORDS);
 const SNAPSHOTS = L.i32(2 * SNAPSHOT_WORDS);
 export const pmuListLayout = L.build();
 
+const WALK_LOADED = point('arm_pmus: snapshot loaded');
+const WALK_NODE = point('arm_pmus: next node');
+
 export type PmuListDesign = 'mutex' | 'rcu' | 'rcu-no-grace-period';
 export const pmuListDesigns: readonly PmuListDesign[] = Object.freeze(['mutex', 'rcu', 'rcu-no-grace-period']);
 
@@ -176,42 +179,49 @@ export class PmuList {
    */
   *probe(cpu: number): Op<number> {
     yield this.readLock();
-    const found = this.covering(cpu);
+    const found = yield* this.covering(cpu);
     yield this.readUnlock();
     return found;
   }
 
-  /** The probe walk for a leaf step outside any read-side section; enters one through `leaf`. */
+  /**
+   * The probe walk for a leaf step (plain code, no yields: FIXED-mode event creation) outside
+   * any read-side section; enters one through `leaf`. The same walk, its points passed over.
+   */
   firstCovering(cpu: number): number {
     this.leaf?.enter();
     try {
-      return this.covering(cpu);
+      const walk = this.covering(cpu);
+      for (let r = walk.next(); ; r = walk.next()) if (r.done) return r.value;
     } finally {
       this.leaf?.exit();
     }
   }
 
-  /**
-   * The probe walk for a caller already inside a read-side section: one snapshot (loaded
-   * once), each node it reads checked for poison.
-   */
-  covering(cpu: number): number {
-    const s = this.published();
-    const n = this.checked(this.i32[s]!, 'count');
-    for (let k = 0; k < n; k++) {
-      const i = this.checked(this.i32[s + 1 + k]!, `node ${k}`);
-      if (this.covers(i, cpu)) return i;
-    }
-    return -1;
+  /** The probe walk, for a caller already inside a read-side section. */
+  covering(cpu: number): Op<number> {
+    return this.walk((i) => this.covers(i, cpu));
   }
 
   /** Body of the SET_PMU search by perf type (spec §3.4 step 2); caller holds the read side. */
-  findType(type: number): number {
+  findType(type: number): Op<number> {
+    return this.walk((i) => this.type(i) === type);
+  }
+
+  /**
+   * A walk of the published snapshot for the first entry that `match`es: the snapshot
+   * pointer is loaded once (rcu_dereference), each node read is checked for poison. A
+   * seam point follows the load and each node, where a writer may publish and reclaim —
+   * harmless inside a read-side section, a read of freed memory outside one (§8 item 18).
+   */
+  private *walk(match: (entry: number) => boolean): Op<number> {
     const s = this.published();
+    yield WALK_LOADED;
     const n = this.checked(this.i32[s]!, 'count');
     for (let k = 0; k < n; k++) {
       const i = this.checked(this.i32[s + 1 + k]!, `node ${k}`);
-      if (this.type(i) === type) return i;
+      if (match(i)) return i;
+      yield WALK_NODE;
     }
     return -1;
   }

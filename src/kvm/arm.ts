@@ -81,13 +81,20 @@ function* loadPmu(vcpu: KvmVcpu, cpu: number, lastCpu: number): Op<void> {
   if (cpu === lastCpu || lastCpu === -1) return;
   const list = vcpu.vm.host.list;
   yield list.readLock();
-  const moved = list.covering(cpu) !== list.covering(lastCpu);
+  const moved = (yield* list.covering(cpu)) !== (yield* list.covering(lastCpu));
   yield list.readUnlock();
   if (moved) {
     vcpu.makeRequest(REQ.RELOAD_PMU);
     vcpu.countLoadReload();
   }
 }
+
+function isGenerator(x: unknown): x is Op<void> {
+  return typeof x === 'object' && x !== null && typeof (x as Op<void>).next === 'function' && typeof (x as Op<void>).throw === 'function';
+}
+
+const EXIT_REQUEST = point('kvm_run: exit request');
+const SUPPORTED_CPUS = point('vcpu_load: supported_cpus');
 
 /** `kvm_arch_vcpu_load` (the PMU-relevant part). */
 export function* vcpuLoad(vcpu: KvmVcpu, cpu: number): Op<void> {
@@ -98,7 +105,7 @@ export function* vcpuLoad(vcpu: KvmVcpu, cpu: number): Op<void> {
   vcpu.countLoad();
   schedIn(vcpu); // the vCPU thread's pinned perf events go on this CPU's PMU
   if (vcpu.vm.fixedCountersOnly()) yield* loadPmu(vcpu, cpu, lastCpu);
-  yield point('vcpu_load: supported_cpus');
+  yield SUPPORTED_CPUS;
   if (!vcpu.vm.supportsCpu(cpu)) vcpu.setFlag(VCPU_FLAG.ON_UNSUPPORTED_CPU);
 }
 
@@ -120,6 +127,9 @@ export function* vcpuRun(vcpu: KvmVcpu, cpu: number, guest: GuestProgram | undef
     yield* vcpuLoad(vcpu, cpu);
     try {
       serviceRequests(vcpu);
+      // Between request servicing and guest entry (kvm_vcpu_exit_request): another thread
+      // may change what the entry checks read.
+      yield EXIT_REQUEST;
       if (shouldNotifyUser(vcpu, vcpu.vm.vgic.created)) return { ret: -errno.EINTR, exitReason: uapi.KVM_EXIT_INTR };
       if (vcpu.hasFlag(VCPU_FLAG.ON_UNSUPPORTED_CPU)) {
         return {
@@ -128,7 +138,9 @@ export function* vcpuRun(vcpu: KvmVcpu, cpu: number, guest: GuestProgram | undef
           failEntry: { hardwareEntryFailureReason: uapi.KVM_EXIT_FAIL_ENTRY_CPU_UNSUPPORTED, cpu },
         };
       }
-      if (guest) guest(new GuestCpu(vcpu, cpu));
+      // A plain guest function may return anything (an arrow's last read): only a generator is run.
+      const program: unknown = guest?.(new GuestCpu(vcpu, cpu));
+      if (isGenerator(program)) yield* program;
       updateState(vcpu); // sync_hwstate after the exit
       // A level change during the guest (an overflow) makes the run loop's next exit
       // request return -EINTR; the guest program has run to completion by then.

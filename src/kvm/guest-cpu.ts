@@ -4,16 +4,28 @@
  * PMCR.E toggle) before the guest's next instruction, as the run loop does.
  */
 import { register } from '../arch/registers.js';
+import { point, type Op } from '../sync/seam.js';
 import { serviceRequests } from './requests.js';
 import { executeOn } from './pmu-exec.js';
 import { guestRead, guestWrite } from './sys-regs.js';
 import type { KvmVcpu } from './vcpu-state.js';
 
-export type GuestProgram = (g: GuestCpu) => void;
+/**
+ * A guest program: a plain function (the API's `run`), or one that returns a generator
+ * yielding `GUEST_TRAP` before its trapped accesses (the engine's workloads), so a
+ * scheduler can interleave other threads between two accesses of one KVM_RUN.
+ */
+export type GuestProgram = (g: GuestCpu) => void | Op<void>;
+
+/** The seam point before a trapped guest PMU access (the guest exits to KVM there). */
+export const GUEST_TRAP = point('guest: PMU access trap');
 
 export class GuestCpu {
   /** Trapped PMU register accesses so far in this KVM_RUN. */
   accesses = 0;
+  /** A generator guest yields GUEST_TRAP before every `trapEvery`-th access (see `trapDue`). */
+  trapEvery = 1;
+  private untilTrap = 1;
 
   constructor(
     private readonly vcpu: KvmVcpu,
@@ -22,6 +34,16 @@ export class GuestCpu {
     /** Exception level of the guest's accesses and execution. */
     public el: 0 | 1 = 1,
   ) {}
+
+  /**
+   * Called by a generator guest before a PMU access: true when it should yield GUEST_TRAP
+   * first (every access with trapEvery 1, as the sim driver wants; one in a batch in hw).
+   */
+  trapDue(): boolean {
+    if (--this.untilTrap > 0) return false;
+    this.untilTrap = this.trapEvery;
+    return true;
+  }
 
   read(name: string): bigint {
     this.accesses++;

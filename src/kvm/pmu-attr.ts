@@ -113,7 +113,7 @@ function* setPmu(vm: KvmVm, value: AttrValue): Op<number> {
   if (typeof value !== 'number') return -errno.EFAULT;
   const list = vm.host.list;
   yield list.readLock();
-  const entry = list.findType(value);
+  const entry = yield* list.findType(value);
   let ret = -errno.ENXIO;
   if (entry >= 0) {
     if (vm.hasRanOnce() || (vm.hasFilter() && entry !== vm.armPmu) || vm.fixedCountersOnly()) {

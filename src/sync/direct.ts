@@ -3,15 +3,18 @@
  * performing each sync step as it is yielded. Used behind the public API.
  */
 import { closeAbandoned, type Op } from './seam.js';
-import { Task } from './task.js';
+import { FIRST_DIRECT_TASK_ID, Task } from './task.js';
 
 /** Thrown when a direct operation must wait for a lock another (suspended) operation holds. */
 export class DeadlockError extends Error {
   override name = 'DeadlockError';
 }
 
+/** Nesting depth of runDirect (an ioctl from inside a guest program): each level its own task id. */
+let depth = 0;
+
 export function runDirect<T>(op: Op<T>, name: string): T {
-  const task = new Task(name);
+  const task = new Task(name, FIRST_DIRECT_TASK_ID + depth++);
   try {
     for (let step = op.next(); ; step = op.next()) {
       if (step.done) {
@@ -31,5 +34,7 @@ export function runDirect<T>(op: Op<T>, name: string): T {
     closeAbandoned(op); // unwind like a thread that died, so the model stays usable
     task.abandon();
     throw e;
+  } finally {
+    depth--;
   }
 }

@@ -9,7 +9,7 @@
 import type { LockRef } from './lock.js';
 import type { RcuDomain } from './rcu.js';
 import { closeAbandoned, type Op, type SyncOp } from './seam.js';
-import { FIRST_DYNAMIC_TASK_ID, Task } from './task.js';
+import { FIRST_DIRECT_TASK_ID, Task } from './task.js';
 
 export interface HwThreadHooks {
   /** Told before the thread sleeps on a held lock (e.g. publish "waiting on X"). */
@@ -30,7 +30,7 @@ export class HwTask extends Task {
     private readonly domain: RcuDomain | undefined,
     private readonly hooks: HwThreadHooks = {},
   ) {
-    if (slot + 1 >= FIRST_DYNAMIC_TASK_ID) throw new RangeError(`thread slot ${slot} too large`);
+    if (slot + 1 >= FIRST_DIRECT_TASK_ID) throw new RangeError(`thread slot ${slot} too large`);
     super(name, slot + 1);
   }
 
@@ -52,8 +52,15 @@ export class HwTask extends Task {
   }
 
   /** Between operations: nothing from a read-side section is held any more. */
-  quiescent(): void {
+  override quiescent(): void {
     this.domain?.quiescent(this.slot);
+  }
+
+  /** Idle: sleep on the word (offline for RCU meanwhile); the loop re-checks after `timeoutMs`. */
+  protected override park(op: SyncOp & { kind: 'park' }): void {
+    this.offline();
+    Atomics.wait(op.words, op.index, op.seen, op.timeoutMs);
+    this.online();
   }
 
   /** Idle or gone: an extended quiescent state (a grace period need not wait for us). */

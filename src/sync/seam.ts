@@ -3,8 +3,10 @@
  * sections or read VM-wide state lock-free are generator functions that *yield* each such
  * step as a `SyncOp` before performing it. A driver decides when the step happens:
  * - `runDirect` performs every step at once (the public API, single-threaded);
- * - `Stepper` interleaves several operations in a chosen or seeded order (sim mode);
- * - the pCPU workers of the engine perform them on real shared-memory locks (hw mode).
+ * - the sim machine (`src/explore/sim.ts`) interleaves several operations, or whole engine
+ *   thread loops, in an order a strategy picks, on one thread (sim mode; `Stepper` is its
+ *   hand-driven face);
+ * - the engine's worker threads perform them on real shared-memory locks (hw mode).
  *
  * Leaf work between two yields (a guest register access, a counter update) is one
  * indivisible step: it touches only state that its caller's locks protect or that the
@@ -20,7 +22,16 @@ export type SyncOp =
   /** Wait for a grace period: every read-side section that began before has ended. */
   | { readonly kind: 'synchronize-rcu' }
   /** A lock-free access to shared state that another thread may race with. */
-  | { readonly kind: 'point'; readonly label: string };
+  | { readonly kind: 'point'; readonly label: string }
+  /**
+   * Idle until `words[index]` no longer holds `seen` (a doorbell, the stop word): an
+   * extended RCU quiescent state, refused inside a read-side section. The hw driver sleeps
+   * on the word (Atomics.wait, `timeoutMs` at most, then the caller re-checks); the sim
+   * driver makes the thread runnable again only once the word has changed.
+   */
+  | { readonly kind: 'park'; readonly label: string; readonly words: Int32Array; readonly index: number; readonly seen: number; readonly timeoutMs: number }
+  /** Between two operations of a thread loop: it holds nothing from a read-side section. */
+  | { readonly kind: 'quiescent' };
 
 /** A model operation: yields its sync steps, returns its result. */
 export type Op<T> = Generator<SyncOp, T, void>;
@@ -28,6 +39,17 @@ export type Op<T> = Generator<SyncOp, T, void>;
 export const RCU_READ_LOCK: SyncOp = Object.freeze({ kind: 'rcu-read-lock' });
 export const RCU_READ_UNLOCK: SyncOp = Object.freeze({ kind: 'rcu-read-unlock' });
 export const SYNCHRONIZE_RCU: SyncOp = Object.freeze({ kind: 'synchronize-rcu' });
+export const QUIESCENT: SyncOp = Object.freeze({ kind: 'quiescent' });
+
+/** A park step (see SyncOp 'park'). */
+export function park(label: string, words: Int32Array, index: number, seen: number, timeoutMs = 50): SyncOp {
+  return { kind: 'park', label, words, index, seen, timeoutMs };
+}
+
+/** True once a park step's word has moved on: the thread may continue. */
+export function parkOver(op: SyncOp & { kind: 'park' }): boolean {
+  return Atomics.load(op.words, op.index) !== op.seen;
+}
 
 /**
  * After a thread died mid-operation (a driver threw while performing one of its steps):

@@ -6,7 +6,7 @@
  * `synchronize`).
  */
 import { assertLockOrder, type LockRef } from './lock.js';
-import type { SyncOp } from './seam.js';
+import { parkOver, type SyncOp } from './seam.js';
 
 /** How a leaf step enters and leaves a read side (see PmuList.leaf). */
 export interface ReadSide {
@@ -14,9 +14,12 @@ export interface ReadSide {
   exit(): void;
 }
 
-/** Ids below this are reserved for long-lived engine threads (slot + 1). */
-export const FIRST_DYNAMIC_TASK_ID = 1000;
-let nextTaskId = FIRST_DYNAMIC_TASK_ID;
+/**
+ * Task ids are explicit, so the lock owner words an operation leaves behind are part of a
+ * replayable state: engine and sim threads are slot + 1 (below this), the direct driver's
+ * tasks start here (one per nesting level of runDirect on the API thread).
+ */
+export const FIRST_DIRECT_TASK_ID = 1000;
 
 export class Task {
   readonly held: LockRef[] = [];
@@ -25,12 +28,14 @@ export class Task {
   constructor(
     readonly name: string,
     /** The value written into lock owner words; unique across threads sharing locks. */
-    readonly id = nextTaskId++,
+    readonly id: number,
   ) {}
 
-  /** True if `op` can be performed now without waiting for another task. */
+  /** True if `op` can be performed now without waiting for another task (grace periods: the driver's). */
   canPerform(op: SyncOp): boolean {
-    return op.kind !== 'lock' || !op.lock.isHeld();
+    if (op.kind === 'lock') return !op.lock.isHeld();
+    if (op.kind === 'park') return parkOver(op);
+    return true;
   }
 
   perform(op: SyncOp): void {
@@ -58,10 +63,24 @@ export class Task {
         if (this.rcuDepth > 0) throw new Error(`${this.name}: synchronize_rcu inside an RCU read-side section would never return`);
         this.synchronize();
         return;
+      case 'park':
+        if (this.rcuDepth > 0) throw new Error(`${this.name}: parks (${op.label}) inside an RCU read-side section`);
+        this.park(op);
+        return;
+      case 'quiescent':
+        if (this.rcuDepth > 0) throw new Error(`${this.name}: reports a quiescent state inside an RCU read-side section`);
+        this.quiescent();
+        return;
       case 'point':
         return;
     }
   }
+
+  /** Single-threaded drivers only perform a park whose word has already moved on. */
+  protected park(_op: SyncOp & { kind: 'park' }): void {}
+
+  /** Single-threaded drivers track read-side sections directly (see GracePeriods). */
+  quiescent(): void {}
 
   /** Non-blocking: the single-threaded drivers only perform a lock they saw free. */
   protected acquire(lock: LockRef): void {

@@ -3,6 +3,7 @@
  * one vCPU that has the PMU feature, its vGIC initialised, IRQ PPI 23 set and PMU INIT done,
  * so KVM_RUN enters the guest.
  */
+import { runDirect } from '../../src/sync/direct.js';
 import { expect } from 'vitest';
 import { createHost, type Host } from '../../src/api/host.js';
 import type { Vcpu } from '../../src/api/vcpu.js';
@@ -100,7 +101,7 @@ export function reloadPending(vcpu: Vcpu): boolean {
 export function pmuEntry(host: Host, name: string): number {
   const p = host.pmus.find((x) => x.name === name);
   if (!p) throw new Error(`no PMU ${name}`);
-  return host.model.list.findType(p.type);
+  return runDirect(host.model.list.findType(p.type), 'find PMU');
 }
 
 /** A host with one PMUv3p5 PMU (64-bit event counters, LP meaningful), 4 CPUs. */

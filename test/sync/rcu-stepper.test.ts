@@ -13,12 +13,14 @@ describe('synchronize_rcu under the stepper', () => {
     const s = new Stepper();
     const reader = s.spawn('reader', list.probe(0));
     const writer = s.spawn('writer', list.append(0, 8, [0, 1]));
-    s.step(reader); // rcu_read_lock + the walk (sees the empty list)
+    s.step(reader); // rcu_read_lock + loads the published snapshot (the empty list)
     s.step(writer); // arm_pmus_lock, copy, append, publish
     expect(list.count()).toBe(1); // published...
     expect(list.reclaimed()).toBe(0); // ...but not yet reclaimed
     expect(s.runnable(writer)).toBe(false);
-    expect(() => s.step(writer)).toThrow(/blocked on a grace period/);
+    expect(() => s.step(writer)).toThrow(/blocked on a grace period \(readers still inside: reader\)/);
+    s.step(reader); // finishes the walk of its snapshot: no node
+    expect(s.runnable(writer)).toBe(false);
     s.step(reader); // rcu_read_unlock
     expect(s.runnable(writer)).toBe(true);
     const [found] = s.finish();
@@ -27,6 +29,7 @@ describe('synchronize_rcu under the stepper', () => {
     expect(s.trace).toEqual([
       'reader: rcu-read-lock',
       'writer: lock arm_pmus_lock',
+      'reader: point arm_pmus: snapshot loaded',
       'reader: rcu-read-unlock',
       'writer: synchronize-rcu',
       'writer: unlock arm_pmus_lock',

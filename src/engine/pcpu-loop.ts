@@ -1,8 +1,10 @@
 /**
- * A physical CPU (one worker thread): it runs whichever vCPU is ready on it for one
- * quantum — KVM_RUN with vcpu_load, the per-load check, request servicing, the guest's
- * workload, vcpu_put — then places that vCPU on its next pCPU by the scheduler policy and
- * rings that pCPU's doorbell. A vCPU is loaded on at most one pCPU at a time: claiming it
+ * A physical CPU's thread loop, one generator that every driver runs (DESIGN "one loop, N
+ * drivers"): hw (a pCPU worker, `runHw`) and sim (one thread, a strategy picks who steps).
+ * It runs whichever vCPU is ready on it for one quantum — KVM_RUN with vcpu_load, the
+ * per-load check, request servicing, the guest's workload, vcpu_put — then places that
+ * vCPU on its next pCPU by the scheduler policy and rings that pCPU's doorbell. Idle, it
+ * parks on its own doorbell. A vCPU is loaded on at most one pCPU at a time: claiming it
  * is a compare-and-swap on its scheduling word, and KVM_RUN holds its vcpu->mutex.
  */
 import { uapi } from '../arch/uapi.js';
@@ -11,23 +13,33 @@ import { workload } from '../guest/index.js';
 import { vcpuRun } from '../kvm/arm.js';
 import type { GuestCpu } from '../kvm/guest-cpu.js';
 import { GuestUndefined } from '../kvm/guest-undefined.js';
-import { runHw } from '../sync/hw.js';
-import { CRASH, SCHED, STAT, STATUS } from './control.js';
-import type { WorkerJob } from './messages.js';
+import { QUIESCENT, type Op } from '../sync/seam.js';
+import { CRASH, SCHED, STAT, STATUS, type Control } from './control.js';
+import type { Scenario } from './scenario.js';
 import { clusterOf, nextCpu, resolvePolicy } from './scheduler.js';
-import type { ThreadContext } from './thread-context.js';
+import type { World } from './world.js';
 
-export function pcpuLoop(job: WorkerJob, ctx: ThreadContext): void {
-  const { world, control, task, slot } = ctx;
-  const cpu = slot;
-  const { scenario } = job;
+/**
+ * Under the hw driver a guest yields a trap point every this many PMU accesses: often
+ * enough for a flight recorder to place them, rare enough that the per-access path stays a
+ * plain function call.
+ */
+export const HW_TRAP_BATCH = 64;
+
+export interface LoopOptions {
+  /** A guest yields a trap point before every `trapEvery`-th PMU access (sim: 1; hw: a batch). */
+  readonly trapEvery: number;
+}
+
+export function* pcpuLoop(scenario: Scenario, world: World, control: Control, cpu: number, opts: LoopOptions): Op<void> {
+  const slot = cpu;
   const plans = scenario.vms.flatMap((vm) => vm.vcpus);
   const workloads = plans.map((p) => workload(p.workload));
   const policy = resolvePolicy(scenario.policy, scenario.seed);
   const group = clusterOf(scenario.topology);
   let scan = 0;
 
-  function runQuantum(v: number): void {
+  function* runQuantum(v: number): Op<void> {
     const vcpu = world.vcpus[v]!;
     const plan = plans[v]!;
     const last = control.lastCpu(v);
@@ -36,13 +48,11 @@ export function pcpuLoop(job: WorkerJob, ctx: ThreadContext): void {
     let guest: GuestCpu | undefined;
     let crash: number = CRASH.NONE;
     try {
-      const r = runHw(
-        vcpuRun(vcpu, cpu, (g) => {
-          guest = g;
-          workloads[v]!.quantum(g, world.guestMemory[v]!, plan);
-        }),
-        task,
-      );
+      const r = yield* vcpuRun(vcpu, cpu, (g) => {
+        guest = g;
+        g.trapEvery = opts.trapEvery;
+        return workloads[v]!.quantum(g, world.guestMemory[v]!, plan);
+      });
       if (r.exitReason === uapi.KVM_EXIT_FAIL_ENTRY) control.add(slot, STAT.FAIL_ENTRIES);
       if (r.ret < 0) control.countErrno(slot, r.ret);
       if (r.ret < 0 && !guest) control.add(slot, STAT.RUN_ERRORS);
@@ -54,6 +64,7 @@ export function pcpuLoop(job: WorkerJob, ctx: ThreadContext): void {
       else throw e;
       control.add(slot, STAT.CRASHES);
     }
+    yield QUIESCENT;
     if (guest) {
       control.add(slot, STAT.ENTRIES);
       control.add(slot, STAT.ACCESSES, guest.accesses);
@@ -80,7 +91,6 @@ export function pcpuLoop(job: WorkerJob, ctx: ThreadContext): void {
   }
 
   control.setStatus(slot, STATUS.IDLE);
-  task.online();
   try {
     while (!control.stopped()) {
       const seen = control.doorbell(cpu);
@@ -91,18 +101,15 @@ export function pcpuLoop(job: WorkerJob, ctx: ThreadContext): void {
       }
       if (v < 0) {
         control.setStatus(slot, STATUS.IDLE);
-        task.offline(); // an idle CPU is in an extended quiescent state
-        control.waitDoorbell(cpu, seen, 50);
-        task.online();
+        yield control.parkOnDoorbell(cpu, seen); // an idle CPU is in an extended quiescent state
         continue;
       }
       scan = v + 1; // fairness among vCPUs queued on this pCPU
       if (control.faultInjected(slot)) throw new Error(`fault injected into pcpu${cpu} after it claimed vCPU ${v}`);
       control.setStatus(slot, STATUS.RUNNING);
-      runQuantum(v);
+      yield* runQuantum(v);
     }
   } finally {
-    task.offline(); // gone, or going: no grace period may wait for this thread
     control.setStatus(slot, STATUS.EXITED);
   }
 }
