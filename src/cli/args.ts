@@ -1,31 +1,57 @@
 /**
  * A tiny argv parser: `--flag value`, `--flag=value` and boolean `--flag`; positionals in
- * order. Unknown flags are an error that lists the valid ones.
+ * order. Unknown flags are an error that lists the valid ones. `--help` and `-h` are valid
+ * for every command (ParsedArgs.help); main.ts answers them from the command's declaration.
  */
 import { VpmuLabError } from '../host/errors.js';
 
 export interface ParsedArgs {
   positionals: string[];
   flags: Map<string, string | true>;
+  /** `--help` or `-h` was given. */
+  help: boolean;
 }
 
-/** `spec` maps each flag name to whether it takes a value. */
-export function parseArgs(argv: readonly string[], spec: Readonly<Record<string, boolean>>): ParsedArgs {
+/** One option of a command: the same declaration drives the parser and the help text. */
+export interface OptionSpec {
+  /** The placeholder of the option's value (`--duration MS`); absent for a boolean flag. */
+  readonly value?: string;
+  /** One line: what the option does, its default. */
+  readonly help: string;
+}
+
+/** Option name (without `--`) → its declaration, or (older form) whether it takes a value. */
+export type OptionsSpec = Readonly<Record<string, OptionSpec | boolean>>;
+
+/** True if `argv` asks for help (`--help` or `-h` anywhere). */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.some((a) => a === '--help' || a === '-h');
+}
+
+export function parseArgs(argv: readonly string[], spec: OptionsSpec): ParsedArgs {
   const positionals: string[] = [];
   const flags = new Map<string, string | true>();
+  let help = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
+    if (arg === '-h' || arg === '--help') {
+      help = true;
+      continue;
+    }
     if (!arg.startsWith('--')) {
       positionals.push(arg);
       continue;
     }
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq < 0 ? undefined : eq);
-    const takesValue = spec[name];
-    if (takesValue === undefined) {
-      throw new VpmuLabError(`unknown option --${name}; valid options: ${Object.keys(spec).map((f) => `--${f}`).join(', ')}`);
+    const decl = Object.hasOwn(spec, name) ? spec[name] : undefined;
+    if (decl === undefined) {
+      const valid = [...Object.keys(spec), 'help'].map((f) => `--${f}`).join(', ');
+      throw new VpmuLabError(`unknown option --${name}; valid options: ${valid}`);
     }
+    const takesValue = typeof decl === 'boolean' ? decl : decl.value !== undefined;
     if (!takesValue) {
+      if (eq >= 0) throw new VpmuLabError(`option --${name} takes no value`);
       flags.set(name, true);
       continue;
     }
@@ -33,7 +59,12 @@ export function parseArgs(argv: readonly string[], spec: Readonly<Record<string,
     if (value === undefined || value.startsWith('--')) throw new VpmuLabError(`option --${name} needs a value`);
     flags.set(name, value);
   }
-  return { positionals, flags };
+  return { positionals, flags, help };
+}
+
+/** For commands that take no positional argument. */
+export function noPositionals(args: ParsedArgs): void {
+  if (args.positionals.length > 0) throw new VpmuLabError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
 }
 
 export function intFlag(args: ParsedArgs, name: string, fallback: number, min: number, max: number): number {

@@ -1,13 +1,34 @@
-/** `vpmu-lab presets` and `vpmu-lab profiles`: what the built-in names mean. */
+/**
+ * `vpmu-lab scenarios`, `vpmu-lab presets` and `vpmu-lab profiles`: what the built-in names
+ * mean. Their options are declared in main.ts.
+ */
+import { builtinScenarios } from '../engine/builtin-scenarios.js';
+import { resolveScenario } from '../engine/scenario.js';
 import { formatCpuList } from '../host/cpumask.js';
 import { presets } from '../host/presets.js';
 import { resolveTopology } from '../host/topology.js';
 import { profiles, switchHelp, switchNames } from '../kvm/profile.js';
-import { parseArgs, toJson } from './args.js';
+import { noPositionals, toJson, type ParsedArgs } from './args.js';
 import { formatTable } from './table.js';
 
-export function presetsCommand(argv: string[]): number {
-  const args = parseArgs(argv, { json: false });
+export function scenariosCommand(args: ParsedArgs): number {
+  noPositionals(args);
+  const list = Object.entries(builtinScenarios).map(([name, spec]) => {
+    const s = resolveScenario(spec, `scenario ${name}`);
+    return { name, description: spec.description ?? '', host: s.topology.name, profile: s.profile.name };
+  });
+  if (args.flags.has('json')) {
+    console.log(toJson(list));
+    return 0;
+  }
+  const w = Math.max(...list.map((s) => s.name.length));
+  for (const s of list) console.log(`${s.name.padEnd(w)}  ${s.description}`);
+  console.log(`\nusage: vpmu-lab run SCENARIO|FILE.json [options]   ('vpmu-lab run --help' lists the options)`);
+  return 0;
+}
+
+export function presetsCommand(args: ParsedArgs): number {
+  noPositionals(args);
   const topologies = Object.values(presets).map((p) => resolveTopology(p));
   if (args.flags.has('json')) {
     console.log(toJson(topologies));
@@ -28,8 +49,8 @@ export function presetsCommand(argv: string[]): number {
   return 0;
 }
 
-export function profilesCommand(argv: string[]): number {
-  const args = parseArgs(argv, { json: false });
+export function profilesCommand(args: ParsedArgs): number {
+  noPositionals(args);
   if (args.flags.has('json')) {
     console.log(toJson(profiles));
     return 0;

@@ -2,54 +2,139 @@
 /**
  * The `vpmu-lab` command line. Every failure is one clear line on stderr and a non-zero
  * exit: 2 for bad input (unknown names, malformed files), 1 for an internal error.
+ *
+ * Each command is one entry of `commands`: its positionals, summary, options (each with its
+ * one-line help — the same declaration parses the arguments and prints `--help`) and a
+ * loader of its code. The code is imported only once the command runs, so `--help` is
+ * instant and an interruptible command's signal handlers are in place from the start.
  */
 import { readFileSync } from 'node:fs';
 import { VpmuLabError } from '../host/errors.js';
-import { clientsCommand } from './clients-command.js';
-import { demoCommand } from './demo-command.js';
-import { presetsCommand, profilesCommand } from './list-commands.js';
-import { runCommand } from './run-command.js';
+import { parseArgs, wantsHelp } from './args.js';
+import { formatCommandHelp, formatUsage, type CommandSpec } from './help.js';
 
-const commands: Record<string, { run: (argv: string[]) => number | Promise<number>; help: string }> = {
-  demo: { run: demoCommand, help: 'demo [--host PRESET|FILE.json] [--quanta N] [--json]   the flagship three-configuration demonstration' },
+const json = { json: { help: 'print one JSON document instead of text' } } as const;
+const host = (dflt: string) => ({ value: 'PRESET|FILE.json', help: `the host: a preset (see 'vpmu-lab presets') or a topology JSON file${dflt}` });
+
+const commands: Readonly<Record<string, CommandSpec>> = {
+  demo: {
+    summary: 'the flagship three-configuration demonstration (default PMU, SET_PMU, FIXED_COUNTERS_ONLY)',
+    options: {
+      host: host('; default rk3588'),
+      quanta: { value: 'N', help: 'quanta each guest runs, ping-ponging between clusters (2..1000000; default 8)' },
+      ...json,
+    },
+    load: async () => {
+      const { demoCommand } = await import('./demo-command.js');
+      return (_args, ctx) => demoCommand([...ctx.argv]);
+    },
+  },
   clients: {
-    run: clientsCommand,
-    help: 'clients [NAME] --host PRESET|FILE.json [--profile P] [--vcpus N] [--main-cpu C] [--affinity LIST] [--json]   replay a real VMM',
+    args: '[NAME]',
+    summary: "replay a real VMM's vPMU ioctl sequence; without NAME, list the clients",
+    options: {
+      host: host(' (required with NAME)'),
+      profile: { value: 'P', help: "kernel profile (see 'vpmu-lab profiles'); default mainline" },
+      vcpus: { value: 'N', help: 'number of vCPUs (1..64; default 2)' },
+      'main-cpu': { value: 'C', help: 'the pCPU the VMM main thread runs on (default 0)' },
+      'vcpu-cpus': { value: 'C,C,…', help: 'the pCPU each vCPU thread runs on at INIT and first run (default: all on --main-cpu)' },
+      affinity: { value: 'LIST', help: "kvmtool's --vcpu-affinity, a cpulist such as 4-7 (kvmtool only)" },
+      irq: { value: 'N[,N…]', help: 'the PMU interrupt of each vCPU: one for all, or one per vCPU (default PPI 23)' },
+      ...json,
+    },
+    load: async () => {
+      const { clientsCommand } = await import('./clients-command.js');
+      return (_args, ctx) => clientsCommand([...ctx.argv]);
+    },
   },
   run: {
-    run: runCommand,
-    help: 'run SCENARIO|FILE.json [--duration MS] [--quanta N] [--seed N] [--policy P] [--profile P] [--design D] [--json] [--quiet]   on real worker threads',
+    args: 'SCENARIO|FILE.json',
+    summary: 'run a scenario on real worker threads, one per pCPU and per VMM thread',
+    details: [
+      "SCENARIO is a built-in scenario (see 'vpmu-lab scenarios') or a scenario JSON file; the",
+      "options override the scenario's own settings. A live progress line goes to stderr, the",
+      'summary to stdout. Exit: 0 ran, 1 the run failed (worker crash, watchdog, hang), 2 bad',
+      'input, 130 on SIGINT (Ctrl-C) and 143 on SIGTERM, after printing the partial summary;',
+      'a second signal kills at once.',
+    ],
+    options: {
+      duration: { value: 'MS', help: "stop the run after MS milliseconds (default: the scenario's durationMs, else 2000)" },
+      quanta: { value: 'N', help: "a vCPU is done after N quanta; 0 = until the run ends (default: the scenario's, else 0)" },
+      seed: { value: 'N', help: "the scheduler's seed (default: the scenario's, else 1)" },
+      policy: { value: 'P', help: 'scheduler policy: pinned | round-robin | random | ping-pong (default: the scenario\'s, else round-robin)' },
+      profile: { value: 'P', help: "kernel profile: mainline | fixed-counters-only (see 'vpmu-lab profiles')" },
+      design: { value: 'D', help: 'arm_pmus design: mutex | rcu | rcu-no-grace-period (default: the profile\'s)' },
+      json: { help: 'print the report as one JSON object instead of the summary' },
+      quiet: { help: 'no live progress line on stderr' },
+    },
+    interruptible: true,
+    load: async () => (await import('./run-command.js')).runCommand,
   },
-  presets: { run: presetsCommand, help: 'presets [--json]   the built-in host topologies' },
-  profiles: { run: profilesCommand, help: 'profiles [--json]   kernel profiles and their switches (spec §9)' },
+  scenarios: {
+    summary: "the built-in scenarios of 'vpmu-lab run'",
+    options: { json: { help: 'print an array of { name, description, host, profile }' } },
+    load: async () => (await import('./list-commands.js')).scenariosCommand,
+  },
+  presets: {
+    summary: 'the built-in host topologies',
+    options: { json: { help: 'print the resolved topologies as JSON' } },
+    load: async () => (await import('./list-commands.js')).presetsCommand,
+  },
+  profiles: {
+    summary: 'kernel profiles and their switches (spec §9)',
+    options: { json: { help: 'print the profiles as JSON' } },
+    load: async () => (await import('./list-commands.js')).profilesCommand,
+  },
 };
-
-function usage(): string {
-  return ['usage: vpmu-lab <command> [options]', '', ...Object.values(commands).map((c) => `  vpmu-lab ${c.help}`)].join('\n');
-}
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
 
+/**
+ * SIGINT and SIGTERM abort the returned signal (reason: the signal's name) instead of killing
+ * the process. After the first one the handlers are gone: a second signal kills at once.
+ */
+function trapSignals(): { signal: AbortSignal; release: () => void } {
+  const abort = new AbortController();
+  const handlers = (['SIGINT', 'SIGTERM'] as const).map((sig) => {
+    const h = () => {
+      release();
+      abort.abort(sig);
+    };
+    process.on(sig, h);
+    return [sig, h] as const;
+  });
+  const release = () => handlers.forEach(([sig, h]) => process.off(sig, h));
+  return { signal: abort.signal, release };
+}
+
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  let [name, ...rest] = argv;
+  if (name === 'help' && rest[0] !== undefined && Object.hasOwn(commands, rest[0])) [name, rest] = [rest[0], ['--help']];
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    console.log(usage());
+    console.log(formatUsage(commands));
     return name === undefined ? 2 : 0;
   }
   if (name === '--version' || name === '-V') {
     console.log(version());
     return 0;
   }
-  const cmd = commands[name];
+  const cmd = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!cmd) {
     console.error(`vpmu-lab: unknown command '${name}'; valid commands: ${Object.keys(commands).join(', ')}`);
     return 2;
   }
+  if (wantsHelp(rest)) {
+    console.log(formatCommandHelp(name, cmd));
+    return 0;
+  }
+  const trap = cmd.interruptible ? trapSignals() : { signal: new AbortController().signal, release: () => {} };
   try {
-    return await cmd.run(rest);
+    const args = parseArgs(rest, cmd.options);
+    const run = await cmd.load();
+    return await run(args, { argv: rest, signal: trap.signal });
   } catch (e) {
     if (e instanceof VpmuLabError) {
       console.error(`vpmu-lab ${name}: ${e.message}`);
@@ -58,6 +143,8 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`vpmu-lab ${name}: internal error: ${e instanceof Error ? e.message : String(e)}`);
     if (process.env.VPMU_LAB_DEBUG && e instanceof Error) console.error(e.stack);
     return 1;
+  } finally {
+    trap.release();
   }
 }
 

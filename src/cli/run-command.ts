@@ -1,19 +1,24 @@
 /**
  * `vpmu-lab run <scenario|file.json>`: a scenario on real worker threads, with a live
  * progress line on stderr and a summary (or one JSON object with --json) on stdout.
- * Exit: 0 ran, 1 the run failed (worker crash, watchdog), 2 bad input, 130 SIGINT.
+ * Exit: 0 ran, 1 the run failed (worker crash, watchdog), 2 bad input, 130 SIGINT,
+ * 143 SIGTERM (main.ts traps both from the start and aborts `ctx.signal`; the run stops,
+ * even while its workers are still starting, and the partial summary is printed).
+ * Its options and their help are declared in main.ts.
  */
 import { readFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import { VpmuLabError, unknownName } from '../host/errors.js';
 import { builtinScenarioNames, builtinScenarios } from '../engine/builtin-scenarios.js';
 import { runScenario } from '../engine/coordinator.js';
 import { formatProgress, formatReport } from '../engine/report-format.js';
 import { resolveScenario, type ScenarioSpec } from '../engine/scenario.js';
-import { intFlag, parseArgs, stringFlag, toJson } from './args.js';
+import { intFlag, stringFlag, toJson, type ParsedArgs } from './args.js';
+import type { CommandContext } from './help.js';
 
 function loadSpec(name: string): { spec: unknown; path: string } {
   if (!name.endsWith('.json')) {
-    const spec = builtinScenarios[name];
+    const spec = Object.hasOwn(builtinScenarios, name) ? builtinScenarios[name] : undefined;
     if (!spec) throw unknownName('scenario', name, [...builtinScenarioNames, '<file>.json']);
     return { spec, path: `scenario ${name}` };
   }
@@ -30,17 +35,13 @@ function loadSpec(name: string): { spec: unknown; path: string } {
   }
 }
 
-export async function runCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, {
-    duration: true,
-    seed: true,
-    profile: true,
-    design: true,
-    policy: true,
-    quanta: true,
-    json: false,
-    quiet: false,
-  });
+/** The conventional exit code of a process stopped by `signal` (a signal name): 128 + its number. */
+function signalExitCode(signal: unknown): number {
+  const n = typeof signal === 'string' ? constants.signals[signal as NodeJS.Signals] : undefined;
+  return 128 + (n ?? constants.signals.SIGINT);
+}
+
+export async function runCommand(args: ParsedArgs, ctx: CommandContext): Promise<number> {
   if (args.positionals.length !== 1) {
     throw new VpmuLabError(`expected one scenario (${builtinScenarioNames.join(', ')} or a .json file)`);
   }
@@ -60,26 +61,22 @@ export async function runCommand(argv: string[]): Promise<number> {
   const scenario = resolveScenario(o, path);
   const live = !args.flags.has('quiet');
   const tty = process.stderr.isTTY === true;
-  const abort = new AbortController();
-  const onSigint = () => abort.abort();
-  process.once('SIGINT', onSigint);
-  try {
-    const report = await runScenario(scenario, {
-      signal: abort.signal,
-      progressMs: tty ? 250 : 1000,
-      onProgress: live
-        ? (p) => process.stderr.write(tty ? `\r\x1b[2K${formatProgress(p)}` : `${formatProgress(p)}\n`)
-        : undefined,
-    });
-    if (live && tty) process.stderr.write('\r\x1b[2K');
-    console.log(args.flags.has('json') ? toJson(report) : formatReport(report));
-    if (report.failure) {
-      // Runs on real threads are not seed-deterministic; this replays the same configuration.
-      console.error(`vpmu-lab run: ${report.failure.message} (run again: vpmu-lab run ${argv.join(' ')})`);
-      return 1;
-    }
-    return report.interrupted ? 130 : 0;
-  } finally {
-    process.off('SIGINT', onSigint);
+  if (live) {
+    const threads = scenario.topology.cpus + scenario.vmm.length;
+    const line = `starting ${threads} threads (${scenario.topology.cpus} pCPUs, ${scenario.vmm.length} VMM)…`;
+    process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
   }
+  const report = await runScenario(scenario, {
+    signal: ctx.signal,
+    progressMs: tty ? 250 : 1000,
+    onProgress: live ? (p) => process.stderr.write(tty ? `\r\x1b[2K${formatProgress(p)}` : `${formatProgress(p)}\n`) : undefined,
+  });
+  if (live && tty) process.stderr.write('\r\x1b[2K');
+  console.log(args.flags.has('json') ? toJson(report) : formatReport(report));
+  if (report.failure) {
+    // Runs on real threads are not seed-deterministic; this replays the same configuration.
+    console.error(`vpmu-lab run: ${report.failure.message} (run again: vpmu-lab run ${ctx.argv.join(' ')})`);
+    return 1;
+  }
+  return report.interrupted ? signalExitCode(ctx.signal.reason) : 0;
 }

@@ -75,7 +75,13 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
   });
   const workers = names.map((name, slot) => {
     const w = new Worker(workerPath(slot < s.topology.cpus ? 'pcpu' : 'vmm'), { workerData: job(slot) });
-    const ready = new Promise<void>((resolve) => w.once('message', () => resolve()));
+    let isReady = false;
+    const ready = new Promise<void>((resolve) =>
+      w.once('message', () => {
+        isReady = true;
+        resolve();
+      }),
+    );
     const exited = new Promise<number>((resolve) => w.once('exit', resolve));
     w.on('error', (e) => fail({ kind: 'worker-crash', thread: name, message: `${name} crashed: ${e.message}` }));
     void exited.then((code) => {
@@ -84,10 +90,25 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
       const finished = code === 0 && control.status(slot).status === STATUS.EXITED;
       if (!control.stopped() && !finished) fail({ kind: 'worker-exit', thread: name, message: `${name} exited unexpectedly (code ${code})` });
     });
-    return { w, name, ready, exited };
+    return { w, name, ready, exited, isReady: () => isReady };
   });
-  // Every worker attached and waiting — or one failed on the way, and the run is over.
-  await Promise.race([Promise.all(workers.map((x) => x.ready)), failed]);
+  // An abort stops the run from here on, including while the workers are still starting.
+  let interrupted = false;
+  let onAborted = () => {};
+  const aborted = new Promise<void>((resolve) => (onAborted = resolve));
+  const onAbort = () => {
+    interrupted = true;
+    control.stop(); // workers already waiting to start leave at once
+    onAborted();
+  };
+  if (opts.signal?.aborted) onAbort();
+  else opts.signal?.addEventListener('abort', onAbort, { once: true });
+  // Every worker attached and waiting — or one failed on the way, or the run was aborted:
+  // then the run is over.
+  await Promise.race([Promise.all(workers.map((x) => x.ready)), failed, aborted]);
+  // Aborted before the start: a worker still loading has touched nothing yet; end it now
+  // rather than wait for it to boot only to leave.
+  if (interrupted) await Promise.all(workers.filter((x) => !x.isReady()).map((x) => x.w.terminate()));
 
   const t0 = Date.now();
   control.start();
@@ -95,12 +116,6 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
   const faultTimer = fault
     ? setTimeout(() => (fault.kind === 'throw' ? control.injectFault(fault.thread) : void workers[fault.thread]?.w.terminate()), fault.afterMs)
     : undefined;
-  let interrupted = false;
-  const onAbort = () => {
-    interrupted = true;
-    control.stop();
-  };
-  opts.signal?.addEventListener('abort', onAbort, { once: true });
 
   // Watch until the run ends one way or another.
   const tick = opts.progressMs ?? 500;
