@@ -16,6 +16,15 @@ import { formatCommandHelp, formatUsage, type CommandSpec } from './help.js';
 const json = { json: { help: 'print one JSON document instead of text' } } as const;
 const host = (dflt: string) => ({ value: 'PRESET|FILE.json', help: `the host: a preset (see 'vpmu-lab presets') or a topology JSON file${dflt}` });
 
+/** Options that override a scenario's own settings (`run` and `explore`; src/cli/scenario-arg.ts). */
+const scenarioOptions = {
+  duration: { value: 'MS', help: "the run's duration (default: the scenario's durationMs, else 2000; virtual time under explore)" },
+  quanta: { value: 'N', help: "a vCPU is done after N quanta; 0 = until the run ends (default: the scenario's, else 0)" },
+  policy: { value: 'P', help: "scheduler policy: pinned | round-robin | random | ping-pong (default: the scenario's, else round-robin)" },
+  profile: { value: 'P', help: "kernel profile: mainline | fixed-counters-only (see 'vpmu-lab profiles')" },
+  design: { value: 'D', help: "arm_pmus design: mutex | rcu | rcu-no-grace-period (default: the profile's)" },
+} as const;
+
 const commands: Readonly<Record<string, CommandSpec>> = {
   demo: {
     summary: 'the flagship three-configuration demonstration (default PMU, SET_PMU, FIXED_COUNTERS_ONLY)',
@@ -58,17 +67,52 @@ const commands: Readonly<Record<string, CommandSpec>> = {
       'a second signal kills at once.',
     ],
     options: {
-      duration: { value: 'MS', help: "stop the run after MS milliseconds (default: the scenario's durationMs, else 2000)" },
-      quanta: { value: 'N', help: "a vCPU is done after N quanta; 0 = until the run ends (default: the scenario's, else 0)" },
-      seed: { value: 'N', help: "the scheduler's seed (default: the scenario's, else 1)" },
-      policy: { value: 'P', help: 'scheduler policy: pinned | round-robin | random | ping-pong (default: the scenario\'s, else round-robin)' },
-      profile: { value: 'P', help: "kernel profile: mainline | fixed-counters-only (see 'vpmu-lab profiles')" },
-      design: { value: 'D', help: 'arm_pmus design: mutex | rcu | rcu-no-grace-period (default: the profile\'s)' },
+      ...scenarioOptions,
+      seed: { value: 'N', help: "the placement policy's seed (default: the scenario's, else 1)" },
       json: { help: 'print the report as one JSON object instead of the summary' },
       quiet: { help: 'no live progress line on stderr' },
     },
     interruptible: true,
     load: async () => (await import('./run-command.js')).runCommand,
+  },
+  explore: {
+    args: 'SCENARIO|FILE.json',
+    summary: 'search the scenario\'s interleavings in one thread (sim mode): seeded, replayable, shrunk',
+    details: [
+      'Every pCPU and VMM thread of the scenario is a generator stepped by one strategy in one',
+      'thread; every step is named by the execution seed and the choices, so a failure is a',
+      "schedule file that 'vpmu-lab replay' reproduces exactly. Each failure is replayed once",
+      'before it is reported (a different trace is uncontrolled nondeterminism) and shrunk to a',
+      'locally minimal schedule. Exit: 0 SUCCESS, 1 FAILURE, 2 bad input, 130/143 on a signal.',
+    ],
+    options: {
+      strategy: { value: 'S', help: 'random | pct | dfs (bounded-preemption depth-first) (default pct)' },
+      runs: { value: 'N', help: 'executions at most; 0 = until the budget or the strategy runs out (default 0)' },
+      seed: { value: 'S', help: 'campaign seed: execution i has a seed derived from it (default 1)' },
+      depth: { value: 'D', help: 'PCT bug depth d (default 3)' },
+      'max-preemptions': { value: 'K', help: 'DFS preemption bound (default 2)' },
+      budget: { value: 'MS', help: 'wall-clock budget of the search (default 10000)' },
+      'max-steps': { value: 'N', help: 'steps per execution before the run is stopped (default 20000)' },
+      'keep-going': { help: 'keep exploring after a failure (default: stop at the first)' },
+      'shrink-budget': { value: 'MS', help: 'time to shrink each failure; 0 = do not shrink (default 5000)' },
+      out: { value: 'DIR', help: 'where schedule files are written (default vpmu-schedules)' },
+      ...scenarioOptions,
+      json: { help: "print one JSON object (API.md 'Exploration')" },
+      quiet: { help: 'no progress lines on stderr' },
+    },
+    interruptible: true,
+    load: async () => (await import('./explore-command.js')).exploreCommand,
+  },
+  replay: {
+    args: 'FILE.json',
+    summary: "replay a schedule file from 'explore' exactly: timeline, verdict, trace hash",
+    details: ['Exit: 0 SUCCESS, 1 FAILURE (the failure reproduced, or the replay diverged), 2 bad input.'],
+    options: {
+      last: { value: 'N', help: 'timeline: the last N steps (default 60)' },
+      full: { help: 'timeline: every step' },
+      json: { help: 'print { verdict, oracle?, traceHash, … } as one JSON object' },
+    },
+    load: async () => (await import('./replay-command.js')).replayCommand,
   },
   scenarios: {
     summary: "the built-in scenarios of 'vpmu-lab run'",

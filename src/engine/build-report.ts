@@ -1,5 +1,6 @@
 /** The run report (report.ts) from the final world and control region: shared by the hw and sim drivers. */
 import { errnoName } from '../arch/errno.js';
+import { registerNames } from '../arch/registers.js';
 import { formatCpuList } from '../host/cpumask.js';
 import { workload } from '../guest/index.js';
 import { CRASH, ERRNO_SLOTS, SCHED, STAT, type Control } from './control.js';
@@ -68,19 +69,16 @@ export function buildReport(
         workload: p.workload,
         quanta: control.vcpuQuanta(v),
         state: sched === SCHED.CRASHED ? 'crashed' : sched === SCHED.DONE ? 'done' : sched === SCHED.UNCREATED ? 'never created' : 'stopped',
-        ...(control.crashKind(v) === CRASH.NONE ? {} : { crash: control.crashKind(v) === CRASH.UNDEF ? 'undef' : 'workload' }),
+        ...crashOf(world, control, v),
         lastCpu: control.lastCpu(v),
         loadReloads: vcpu.loadReloads,
         guest: workload(p.workload).report(world.guestMemory[v]!),
       };
     }),
+    runErrnos: errnoBreakdown(control, Array.from({ length: s.topology.cpus }, (_, cpu) => cpu)),
     vmm: s.vmm.map((_, i) => {
       const slot = s.topology.cpus + i;
-      const results: Record<string, number> = {};
-      control.errnoCounts(slot).forEach((n, e) => {
-        if (n > 0n) results[e === ERRNO_SLOTS - 1 ? 'other' : errnoName(-e)] = Number(n);
-      });
-      return { name: names[slot]!, ioctls: Number(control.stat(slot, STAT.IOCTLS)), results };
+      return { name: names[slot]!, ioctls: Number(control.stat(slot, STAT.IOCTLS)), results: errnoBreakdown(control, [slot]) };
     }),
     invariants: {
       item4GuestEntryOutsideSupportedCpus: total(STAT.ITEM4),
@@ -88,4 +86,34 @@ export function buildReport(
     },
     ...(run.failure ? { failure: run.failure } : {}),
   };
+}
+
+function crashOf(world: World, control: Control, v: number): Pick<RunReport['vcpus'][number], 'crash' | 'crashRecord'> {
+  const c = control.crash(v);
+  if (c.kind === CRASH.NONE) return {};
+  const pmu = (entry: number) => (entry >= 0 ? world.host.pmuOf(entry).name : null);
+  return {
+    crash: c.kind === CRASH.UNDEF ? 'undef' : 'workload',
+    crashRecord: {
+      cpu: c.cpu,
+      quantum: c.quantum,
+      register: c.register >= 0 ? registerNames[c.register]! : null,
+      sourcePmu: pmu(c.sourcePmu),
+      targetPmu: pmu(c.targetPmu),
+      message: c.message,
+    },
+  };
+}
+
+/** Results by errno name over the threads' histograms ("other" for errnos past the table). */
+function errnoBreakdown(control: Control, slots: readonly number[]): Record<string, number> {
+  const results: Record<string, number> = {};
+  for (const slot of slots) {
+    control.errnoCounts(slot).forEach((n, e) => {
+      if (n === 0n) return;
+      const name = e === ERRNO_SLOTS - 1 ? 'other' : errnoName(-e);
+      results[name] = (results[name] ?? 0) + Number(n);
+    });
+  }
+  return results;
 }

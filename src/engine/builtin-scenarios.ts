@@ -108,6 +108,47 @@ export const builtinScenarios: Readonly<Record<string, ScenarioSpec>> = Object.f
       },
     ],
   },
+  'pmu-list-race': {
+    name: 'pmu-list-race',
+    description:
+      'arm_pmus readers (the FIXED per-load check of two migrating vCPUs, the default-PMU probe of a re-INIT) walk the list while a VMM thread republishes it — the writer copies, publishes, waits a grace period, reclaims (spec §1.2, §8 item 18). Clean under mutex and rcu; rcu-no-grace-period reclaims a snapshot under a reader',
+    host: 'rk3588',
+    profile: 'fixed-counters-only',
+    design: 'rcu',
+    scheduler: { policy: 'ping-pong' },
+    quanta: 6,
+    vms: [
+      {
+        config: 'fixed-counters-only',
+        vcpus: [
+          { workload: 'cycle-divider', cycles: 10_000, start: 0 },
+          { workload: 'cycle-divider', cycles: 10_000, start: 4 },
+          { workload: 'idle', cycles: 10_000, start: 1 },
+        ],
+      },
+    ],
+    vmm: [
+      { name: 'hotplug', iterations: 12, steps: [{ op: 'republish-pmus' }] },
+      { name: 'reset', iterations: 4, steps: [{ op: 'vcpu-init', vcpu: 2, cpu: 5 }] },
+    ],
+  },
+  'nr-counters-race': {
+    name: 'nr-counters-race',
+    description:
+      'vCPU 0 runs perf-stat over 4 event counters while a VMM thread issues SET_NR_COUNTERS(2) through vCPU 1, whose PMU INIT has not happened (spec §8 item 13): mainline lets it through and the running guest loses counters 2-3 (UNDEF, possibly inside one KVM_RUN); the fixed-counters-only profile freezes the count after the first run (EBUSY)',
+    host: 'rk3588',
+    scheduler: { policy: 'pinned' },
+    quanta: 4,
+    vms: [
+      {
+        vcpus: [
+          { workload: 'perf-stat', cycles: 10_000, start: 0 },
+          { workload: 'idle', cycles: 10_000, start: 1, setup: 'vcpu-init' },
+        ],
+      },
+    ],
+    vmm: [{ name: 'configurator', iterations: 1, steps: [{ op: 'set-attr', vcpu: 1, attr: 'SET_NR_COUNTERS', value: 2 }] }],
+  },
   hammer: {
     name: 'hammer',
     description: 'The PMU hammer: guest PMU register accesses as fast as the trap path allows, one vCPU pinned per cluster',

@@ -27,8 +27,10 @@ export const STAT = Object.freeze({
   CLUSTER_MIGRATIONS: 11,
   /** KVM_RUNs that entered the guest. */
   ENTRIES: 12,
+  /** Guest cycles executed (the sim driver's virtual clock charges them at GUEST_GHZ). */
+  GUEST_CYCLES: 13,
 });
-const NSTATS = 13;
+const NSTATS = 14;
 /** Errno histogram per thread: index = -ret (0 = success). */
 export const ERRNO_SLOTS = 32;
 
@@ -37,6 +39,19 @@ export const SCHED = Object.freeze({ RUNNING: -1, DONE: -2, CRASHED: -3, UNCREAT
 
 /** Why a guest died (per vCPU). */
 export const CRASH = Object.freeze({ NONE: 0, WORKLOAD: 1, UNDEF: 2 });
+
+/** A guest death as shared words: indices into the register table and arm_pmus (-1: none). */
+export interface CrashWords {
+  kind: number;
+  cpu: number;
+  quantum: number;
+  register: number;
+  sourcePmu: number;
+  targetPmu: number;
+  message: string;
+}
+const CRASH_TEXT_BYTES = 200;
+const CRASH_WORDS = 6 + CRASH_TEXT_BYTES / 4;
 
 /** `waitingOn` of a thread that waits for an RCU grace period rather than a lock. */
 export const WAITING_GRACE_PERIOD = -2;
@@ -134,8 +149,32 @@ export class Control {
   crashKind(v: number): number {
     return this.i32[this.o.CRASH_KIND + v]!;
   }
-  setCrashKind(v: number, kind: number): void {
-    this.i32[this.o.CRASH_KIND + v] = kind;
+  /** Records how vCPU v died (written once, by the pCPU that ran it; read after the run). */
+  setCrash(v: number, c: CrashWords): void {
+    const at = this.o.CRASH + v * CRASH_WORDS;
+    this.i32[at] = c.cpu;
+    this.i32[at + 1] = c.quantum;
+    this.i32[at + 2] = c.register;
+    this.i32[at + 3] = c.sourcePmu;
+    this.i32[at + 4] = c.targetPmu;
+    const bytes = new Uint8Array(this.i32.buffer, this.i32.byteOffset + (at + 6) * 4, CRASH_TEXT_BYTES);
+    const n = new TextEncoder().encodeInto(c.message.slice(0, CRASH_TEXT_BYTES), bytes).written;
+    this.i32[at + 5] = n;
+    this.i32[this.o.CRASH_KIND + v] = c.kind;
+  }
+  crash(v: number): CrashWords {
+    const at = this.o.CRASH + v * CRASH_WORDS;
+    const n = this.i32[at + 5]!;
+    const bytes = new Uint8Array(this.i32.buffer, this.i32.byteOffset + (at + 6) * 4, n).slice();
+    return {
+      kind: this.i32[this.o.CRASH_KIND + v]!,
+      cpu: this.i32[at]!,
+      quantum: this.i32[at + 1]!,
+      register: this.i32[at + 2]!,
+      sourcePmu: this.i32[at + 3]!,
+      targetPmu: this.i32[at + 4]!,
+      message: new TextDecoder().decode(bytes),
+    };
   }
   /** Per-vCPU PRNG state (seeded policy), so a vCPU's draws do not depend on the worker. */
   rngState(v: number): number {
@@ -199,6 +238,7 @@ function offsets({ cpus, vcpus, threads }: ControlShape) {
     VCPU_QUANTA: L.i32(vcpus),
     RNG: L.i32(vcpus),
     CRASH_KIND: L.i32(vcpus),
+    CRASH: L.i32(vcpus * CRASH_WORDS),
     DOORBELL: L.i32(cpus),
     STATUS: L.i32(threads),
     WAITING_ON: L.i32(threads),

@@ -7,14 +7,17 @@
  * parks on its own doorbell. A vCPU is loaded on at most one pCPU at a time: claiming it
  * is a compare-and-swap on its scheduling word, and KVM_RUN holds its vcpu->mutex.
  */
+import { CYCLE_IDX } from '../arch/pmu-bits.js';
+import { registerNames } from '../arch/registers.js';
 import { uapi } from '../arch/uapi.js';
+import type { KvmVcpu } from '../kvm/vcpu-state.js';
 import { GuestCrash } from '../guest/guest-crash.js';
 import { workload } from '../guest/index.js';
 import { vcpuRun } from '../kvm/arm.js';
 import type { GuestCpu } from '../kvm/guest-cpu.js';
 import { GuestUndefined } from '../kvm/guest-undefined.js';
 import { QUIESCENT, type Op } from '../sync/seam.js';
-import { CRASH, SCHED, STAT, STATUS, type Control } from './control.js';
+import { CRASH, SCHED, STAT, STATUS, type Control, type CrashWords } from './control.js';
 import type { Scenario } from './scenario.js';
 import { clusterOf, nextCpu, resolvePolicy } from './scheduler.js';
 import type { World } from './world.js';
@@ -46,10 +49,12 @@ export function* pcpuLoop(scenario: Scenario, world: World, control: Control, cp
     const reloadsBefore = vcpu.loadReloads;
     const loadsBefore = vcpu.loads;
     let guest: GuestCpu | undefined;
-    let crash: number = CRASH.NONE;
+    let nAtEntry = -1;
+    let crash: Omit<CrashWords, 'quantum'> | undefined;
     try {
       const r = yield* vcpuRun(vcpu, cpu, (g) => {
         guest = g;
+        nAtEntry = vcpu.vm.nrPmuCounters;
         g.trapEvery = opts.trapEvery;
         return workloads[v]!.quantum(g, world.guestMemory[v]!, plan);
       });
@@ -59,15 +64,15 @@ export function* pcpuLoop(scenario: Scenario, world: World, control: Control, cp
     } catch (e) {
       // The guest died: its workload's own fatal error, or an UNDEF it did not expect (a
       // counter it programmed vanished under it — the §8 item 13 race does that).
-      if (e instanceof GuestCrash) crash = CRASH.WORKLOAD;
-      else if (e instanceof GuestUndefined) crash = CRASH.UNDEF;
-      else throw e;
+      if (!(e instanceof GuestCrash) && !(e instanceof GuestUndefined)) throw e;
+      crash = crashWords(vcpu, e, nAtEntry);
       control.add(slot, STAT.CRASHES);
     }
     yield QUIESCENT;
     if (guest) {
       control.add(slot, STAT.ENTRIES);
       control.add(slot, STAT.ACCESSES, guest.accesses);
+      control.add(slot, STAT.GUEST_CYCLES, guest.cycles);
       if (!vcpu.vm.supportsCpu(cpu)) control.add(slot, STAT.ITEM4);
     }
     if (vcpu.loads !== loadsBefore) {
@@ -80,14 +85,32 @@ export function* pcpuLoop(scenario: Scenario, world: World, control: Control, cp
     control.add(slot, STAT.QUANTA);
     control.add(slot, STAT.HEARTBEAT);
     const quanta = control.countVcpuQuantum(v);
-    if (crash !== CRASH.NONE) {
-      control.setCrashKind(v, crash);
+    if (crash) {
+      control.setCrash(v, { ...crash, quantum: quanta });
       return control.setSched(v, SCHED.CRASHED);
     }
     if (scenario.quanta > 0 && quanta >= scenario.quanta) return control.setSched(v, SCHED.DONE);
     const next = nextCpu(policy, scenario.topology, { current: cpu, quanta, rng: control.rngState(v) });
     control.setRngState(v, next.rng);
     control.setSched(v, next.cpu);
+  }
+
+  /** Where and how the guest died: its register, the counter's PMU and this CPU's PMU. */
+  function crashWords(vcpu: KvmVcpu, e: GuestCrash | GuestUndefined, nAtEntry: number): Omit<CrashWords, 'quantum'> {
+    const source = vcpu.hasEvent(CYCLE_IDX) ? vcpu.eventPmu(CYCLE_IDX) : vcpu.vm.armPmu;
+    // The PMU covering this CPU: a lock-free look at the never-reclaimed PMU table (report only).
+    const list = world.host.list;
+    let target = -1;
+    for (let i = 0; i < list.count() && target < 0; i++) if (list.covers(i, cpu)) target = i;
+    return {
+      kind: e instanceof GuestUndefined ? CRASH.UNDEF : CRASH.WORKLOAD,
+      cpu,
+      register: e.register === undefined ? -1 : registerNames.indexOf(e.register),
+      sourcePmu: source,
+      targetPmu: target,
+      // §8 item 13 inside one KVM_RUN: the counter count moved under the running guest.
+      message: nAtEntry >= 0 && nAtEntry !== vcpu.vm.nrPmuCounters ? `${e.message}; PMCR_EL0.N went from ${nAtEntry} to ${vcpu.vm.nrPmuCounters} during this KVM_RUN` : e.message,
+    };
   }
 
   control.setStatus(slot, STATUS.IDLE);

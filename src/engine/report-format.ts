@@ -17,6 +17,11 @@ export function formatProgress(p: Progress): string {
   );
 }
 
+function errnos(results: Record<string, number>): string {
+  const e = Object.entries(results);
+  return e.length === 0 ? '' : ` (${e.map(([k, n]) => `${k} ${n}`).join(', ')})`;
+}
+
 function guestSummary(g: Record<string, number | string | boolean>): string {
   return Object.entries(g)
     .map(([k, v]) => `${k}=${v}`)
@@ -31,7 +36,7 @@ export function formatReport(r: RunReport): string {
     `${(r.elapsedMs / 1000).toFixed(2)} s: ${t.loads} loads (${si(r.rates.loads)}/s), ${t.migrations} migrations ` +
       `(${si(r.rates.migrations)}/s, ${t.clusterMigrations} across PMUs), ${t.guestAccesses} guest PMU accesses ` +
       `(${si(r.rates.guestAccesses)}/s), ${t.ioctls} ioctls (${si(r.rates.ioctls)}/s)`,
-    `guest entries ${t.guestEntries}, fail-entries ${t.failEntries}, failed KVM_RUNs ${t.runErrors}, guest crashes ` +
+    `guest entries ${t.guestEntries}, fail-entries ${t.failEntries}, failed KVM_RUNs ${t.runErrors}${errnos(r.runErrnos)}, guest crashes ` +
       `${t.guestCrashes}, reloads from the per-load check ${t.loadReloads}`,
     '',
     formatTable(
@@ -45,7 +50,7 @@ export function formatReport(r: RunReport): string {
         `${v.vm}/${v.id}`,
         v.workload,
         String(v.quanta),
-        v.crash ? `crashed (${v.crash === 'undef' ? 'unexpected UNDEF' : 'guest error'})` : v.state,
+        v.crash ? `crashed (${v.crash === 'undef' ? 'unexpected UNDEF' : 'guest error'}${v.crashRecord ? ` on cpu ${v.crashRecord.cpu}, quantum ${v.crashRecord.quantum}` : ''})` : v.state,
         String(v.lastCpu),
         String(v.loadReloads),
         guestSummary(v.guest),
@@ -60,6 +65,16 @@ export function formatReport(r: RunReport): string {
         r.vmm.map((t) => [t.name, String(t.ioctls), Object.entries(t.results).map(([k, n]) => `${k} ${n}`).join(', ')]),
       ),
     );
+  }
+  const crashes = r.vcpus.filter((v) => v.crashRecord);
+  if (crashes.length > 0) {
+    out.push('', 'guest deaths:');
+    for (const v of crashes) {
+      const c = v.crashRecord!;
+      out.push(
+        `  vCPU ${v.vm}/${v.id} on cpu ${c.cpu}, quantum ${c.quantum}, register ${c.register ?? '-'}, counter's PMU ${c.sourcePmu ?? '-'} → CPU's PMU ${c.targetPmu ?? '-'}: ${c.message}`,
+      );
+    }
   }
   const inv = r.invariants;
   out.push(

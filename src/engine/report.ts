@@ -1,4 +1,20 @@
 /** The result of one `vpmu-lab run`, as data (printed by report-format.ts, or as JSON). */
+import type { OracleName } from '../check/verdict.js';
+
+/** A guest death: the vCPU's CPU and quantum, the register it touched, the PMUs involved. */
+export interface CrashRecord {
+  cpu: number;
+  /** The vCPU's quantum (KVM_RUN) in which it died, from 1. */
+  quantum: number;
+  /** The PMU register whose access killed it (the UNDEF, or the counter it divided by). */
+  register: string | null;
+  /** The host PMU the counter's perf event belongs to (or the VM's arm_pmu). */
+  sourcePmu: string | null;
+  /** The host PMU covering the CPU it died on. */
+  targetPmu: string | null;
+  message: string;
+}
+
 export interface RunReport {
   scenario: string;
   host: string;
@@ -34,15 +50,21 @@ export interface RunReport {
     state: 'done' | 'crashed' | 'stopped' | 'never created';
     /** How the guest died: its workload's fatal error (e.g. division by zero) or an unexpected UNDEF. */
     crash?: 'workload' | 'undef';
+    /** Where and how it died. */
+    crashRecord?: CrashRecord;
     lastCpu: number;
     loadReloads: number;
     guest: Record<string, number | string | boolean>;
   }[];
+  /** Failed KVM_RUNs by errno (all pCPUs). */
+  runErrnos: Record<string, number>;
   vmm: { name: string; ioctls: number; results: Record<string, number> }[];
   /** spec §8 items the engine checks while running. */
   invariants: { item4GuestEntryOutsideSupportedCpus: number; item13NrCountersChangedAfterRun: number };
   failure?: {
-    kind: 'worker-crash' | 'worker-exit' | 'watchdog' | 'hang-at-stop';
+    kind: 'worker-crash' | 'worker-exit' | 'watchdog' | 'hang-at-stop' | 'deadlock';
+    /** The oracle (check/verdict.ts) when the driver knows it better than the kind says. */
+    oracle?: OracleName;
     thread?: string;
     message: string;
     /** Who holds which lock and who waits on what, when it happened. */

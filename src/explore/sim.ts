@@ -175,13 +175,6 @@ export class SimMachine {
     return (this.h1 >>> 0).toString(16).padStart(8, '0') + (this.h2 >>> 0).toString(16).padStart(8, '0');
   }
 
-  /** Virtual time: the furthest any thread's clock has advanced (ns). */
-  virtualNs(): number {
-    let max = 0;
-    for (const t of this.threads) max = Math.max(max, t.clock);
-    return max;
-  }
-
   /** What a blocked thread waits for, in words. */
   waitOf(t: SimThread): string {
     const op = t.pending;

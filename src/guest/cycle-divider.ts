@@ -38,7 +38,7 @@ export const cycleDivider: Workload = {
     mem.u64[LAST] = t1;
     mem.u64[EXECUTED]! += BigInt(cycles);
     mem.u64[COUNTED]! += t1 - t0;
-    if (t1 === t0) throw new GuestCrash(`division by zero: PMCCNTR_EL0 did not advance over ${cycles} cycles of work`, g.cpu);
+    if (t1 === t0) throw new GuestCrash(`division by zero: PMCCNTR_EL0 did not advance over ${cycles} cycles of work`, g.cpu, 'PMCCNTR_EL0');
     mem.i32[QUANTA]!++;
   },
   report(mem) {

@@ -4,6 +4,8 @@ export class GuestCrash extends Error {
   constructor(
     message: string,
     readonly cpu: number,
+    /** The PMU register whose value killed it, if one did. */
+    readonly register?: string,
   ) {
     super(message);
   }

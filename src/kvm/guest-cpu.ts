@@ -18,11 +18,14 @@ import type { KvmVcpu } from './vcpu-state.js';
 export type GuestProgram = (g: GuestCpu) => void | Op<void>;
 
 /** The seam point before a trapped guest PMU access (the guest exits to KVM there). */
-export const GUEST_TRAP = point('guest: PMU access trap');
+export const GUEST_TRAP_LABEL = 'guest: PMU access trap';
+export const GUEST_TRAP = point(GUEST_TRAP_LABEL);
 
 export class GuestCpu {
   /** Trapped PMU register accesses so far in this KVM_RUN. */
   accesses = 0;
+  /** Cycles executed so far in this KVM_RUN (what a virtual clock charges for guest time). */
+  cycles = 0;
   /** A generator guest yields GUEST_TRAP before every `trapEvery`-th access (see `trapDue`). */
   trapEvery = 1;
   private untilTrap = 1;
@@ -63,6 +66,7 @@ export class GuestCpu {
     if (!Number.isSafeInteger(cycles) || cycles < 0 || !Number.isSafeInteger(instructions) || instructions < 0) {
       throw new RangeError(`g.exec: cycles and instructions must be non-negative integers, got ${cycles}, ${instructions}`);
     }
+    this.cycles += cycles;
     executeOn(this.vcpu, this.cpu, this.el, BigInt(cycles), BigInt(instructions));
     serviceRequests(this.vcpu);
   }

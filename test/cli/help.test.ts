@@ -4,6 +4,9 @@
  * drops an option, or lists one the command does not take, fails.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { builtinScenarios } from '../../src/engine/builtin-scenarios.js';
@@ -14,17 +17,37 @@ const cli = (...args: string[]) => {
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 
-/** Every command, its options, and one invocation that uses all of them (it must be accepted). */
-const commands: Record<string, { options: string[]; accepts: string[] }> = {
+/** A schedule file of a failure that `explore` found (replaying it reproduces the failure: exit 1). */
+function failingSchedule(): string {
+  const out = mkdtempSync(join(tmpdir(), 'vpmu-help-'));
+  const r = cli('explore', 'nr-counters-race', '--quiet', '--shrink-budget', '0', '--out', out);
+  expect(r.code).toBe(1);
+  return join(out, readdirSync(out)[0]!);
+}
+
+/**
+ * Every command, its options, and one invocation that uses all of them (it must be accepted:
+ * exit `code`, 0 unless said).
+ */
+const commands: Record<string, { options: string[]; accepts: string[] | (() => string[]); code?: number }> = {
   demo: { options: ['host', 'quanta', 'json'], accepts: ['--host', 'rk3399', '--quanta', '2', '--json'] },
   clients: {
     options: ['host', 'profile', 'vcpus', 'main-cpu', 'vcpu-cpus', 'affinity', 'irq', 'json'],
     accepts: ['kvmtool', '--host', 'rk3588', '--profile', 'mainline', '--vcpus', '2', '--main-cpu', '0', '--vcpu-cpus', '4,5', '--affinity', '4-7', '--irq', '23', '--json'],
   },
   run: {
-    options: ['duration', 'quanta', 'seed', 'policy', 'profile', 'design', 'json', 'quiet'],
+    options: ['duration', 'quanta', 'policy', 'profile', 'design', 'seed', 'json', 'quiet'],
     accepts: ['flagship', '--duration', '100', '--quanta', '1', '--seed', '3', '--policy', 'pinned', '--profile', 'fixed-counters-only', '--design', 'rcu', '--json', '--quiet'],
   },
+  explore: {
+    options: ['strategy', 'runs', 'seed', 'depth', 'max-preemptions', 'budget', 'max-steps', 'keep-going', 'shrink-budget', 'out', 'duration', 'quanta', 'policy', 'profile', 'design', 'json', 'quiet'],
+    accepts: [
+      'nr-counters-race', '--strategy', 'pct', '--runs', '3', '--seed', '3', '--depth', '2', '--max-preemptions', '1', '--budget', '2000',
+      '--max-steps', '500', '--keep-going', '--shrink-budget', '0', '--out', tmpdir(), '--duration', '100', '--quanta', '1',
+      '--policy', 'pinned', '--profile', 'fixed-counters-only', '--design', 'rcu', '--json', '--quiet',
+    ],
+  },
+  replay: { options: ['last', 'full', 'json'], accepts: () => [failingSchedule(), '--last', '5', '--full', '--json'], code: 1 },
   scenarios: { options: ['json'], accepts: ['--json'] },
   presets: { options: ['json'], accepts: ['--json'] },
   profiles: { options: ['json'], accepts: ['--json'] },
@@ -47,9 +70,9 @@ describe('vpmu-lab <command> --help', () => {
     });
 
     it(`${name} accepts every option its help lists`, () => {
-      const r = cli(name, ...c.accepts);
+      const r = cli(name, ...(typeof c.accepts === 'function' ? c.accepts() : c.accepts));
       expect(r.err).not.toMatch(/unknown option/);
-      expect(r.code).toBe(0);
+      expect(r.code).toBe(c.code ?? 0);
     });
   }
 
@@ -60,7 +83,7 @@ describe('vpmu-lab <command> --help', () => {
   it('an unknown option is still an error that lists the valid ones', () => {
     const r = cli('run', 'flagship', '--bogus');
     expect(r.code).toBe(2);
-    expect(r.err.trim()).toBe('vpmu-lab run: unknown option --bogus; valid options: --duration, --quanta, --seed, --policy, --profile, --design, --json, --quiet, --help');
+    expect(r.err.trim()).toBe('vpmu-lab run: unknown option --bogus; valid options: --duration, --quanta, --policy, --profile, --design, --seed, --json, --quiet, --help');
   });
 
   it('the top-level usage shows every command with all its options', () => {

@@ -15,9 +15,12 @@ const cli = (...args: string[]) => {
 describe('vpmu-lab run', () => {
   it('runs the flagship on workers and prints the per-VM outcome', () => {
     const r = cli('run', 'flagship', '--quiet');
-    expect(r.code).toBe(0);
-    expect(r.out).toMatch(/0\/0 +cycle-divider +2 +crashed/);
+    // The default-PMU VM's guest dies (the bug the flagship shows): a FAILURE verdict, exit 1.
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/0\/0 +cycle-divider +2 +crashed \(guest error on cpu 4, quantum 2\)/);
     expect(r.out).toMatch(/2\/0 +cycle-divider +16 +done +7 +15 /);
+    expect(r.out).toMatch(/register PMCCNTR_EL0, counter's PMU armv8_cortex_a55 → CPU's PMU armv8_cortex_a76: division by zero/);
+    expect(r.out.trimEnd().split('\n').at(-1)).toMatch(/^FAILURE: guest-crash — vCPU 0\/0 \(cycle-divider\) died on cpu 4, quantum 2, PMCCNTR_EL0/);
   });
 
   it('--json prints one object, and a scenario file runs', () => {
@@ -26,8 +29,9 @@ describe('vpmu-lab run', () => {
     writeFileSync(file, JSON.stringify({ name: 'tiny', host: 'rk3399', quanta: 10, vms: [{ vcpus: [{ workload: 'idle' }] }] }));
     const r = cli('run', file, '--json', '--quiet');
     expect(r.code).toBe(0);
-    const j = JSON.parse(r.out) as { scenario: string; vcpus: { quanta: number; state: string }[] };
+    const j = JSON.parse(r.out) as { scenario: string; verdict: string; vcpus: { quanta: number; state: string }[] };
     expect(j.scenario).toBe('tiny');
+    expect(j.verdict).toBe('SUCCESS');
     expect(j.vcpus).toEqual([expect.objectContaining({ quanta: 10, state: 'done' })]);
   });
 

@@ -1,0 +1,82 @@
+/**
+ * The torture-style verdict of a run or an execution (`run` and `explore` alike): SUCCESS,
+ * or FAILURE naming the oracle that fired first by severity — an engine failure, a
+ * deadlock, a guest that died, a §8 invariant that counted violations. One table of
+ * oracles for both drivers; `quickFailure` is the cheap check the sim driver makes while
+ * an execution runs, over the same oracles that the report carries at the end.
+ */
+import type { RunReport } from '../engine/report.js';
+
+export const ORACLES = Object.freeze({
+  'rcu-reclaimed-read': 'an arm_pmus reader read a snapshot reclaimed under it (§8 item 18: a reader outside its grace period)',
+  'lock-order': 'a thread took locks against the order of spec §5.1',
+  'engine-failure': 'a thread of the engine failed (an exception that is not a guest death)',
+  deadlock: 'no thread can make progress: the wait-for cycle is printed',
+  watchdog: 'a thread or the whole run made no progress for watchdogMs (hw)',
+  'hang-at-stop': 'a thread did not finish after the run stopped',
+  'guest-undef': 'a guest took an UNDEF it did not expect: a counter it programmed vanished under it (§8 item 13)',
+  'guest-crash': "a guest's own fatal error, e.g. the Windows-like division by a zero cycle delta",
+  'item4-guest-entry-outside-supported-cpus': '§8 item 4: a guest entered on a CPU outside supported_cpus',
+  'item13-nr-counters-changed-after-run': '§8 item 13: the counter count changed after the VM ran',
+});
+export type OracleName = keyof typeof ORACLES;
+export const oracleNames = Object.freeze(Object.keys(ORACLES)) as readonly OracleName[];
+
+/** The oracle an exception escaping an engine thread belongs to. */
+export function oracleOfError(e: unknown): OracleName {
+  const name = e instanceof Error ? e.name : '';
+  if (name === 'RcuViolation') return 'rcu-reclaimed-read';
+  if (name === 'LockOrderError') return 'lock-order';
+  return 'engine-failure';
+}
+
+export interface Finding {
+  readonly oracle: OracleName;
+  readonly reason: string;
+}
+
+export interface Verdict {
+  readonly verdict: 'SUCCESS' | 'FAILURE';
+  /** The first finding (most severe); absent on SUCCESS. */
+  readonly oracle?: OracleName;
+  readonly reason?: string;
+  readonly findings: readonly Finding[];
+}
+
+const FAILURE_ORACLE: Readonly<Record<NonNullable<RunReport['failure']>['kind'], OracleName>> = {
+  'worker-crash': 'engine-failure',
+  'worker-exit': 'engine-failure',
+  watchdog: 'watchdog',
+  'hang-at-stop': 'hang-at-stop',
+  deadlock: 'deadlock',
+};
+
+export function verdictOf(r: RunReport): Verdict {
+  const findings: Finding[] = [];
+  if (r.failure) findings.push({ oracle: r.failure.oracle ?? FAILURE_ORACLE[r.failure.kind], reason: r.failure.message });
+  for (const v of r.vcpus) {
+    if (!v.crash) continue;
+    const c = v.crashRecord;
+    const where = c ? ` on cpu ${c.cpu}, quantum ${c.quantum}${c.register ? `, ${c.register}` : ''}, counter's PMU ${c.sourcePmu ?? '-'}, CPU's PMU ${c.targetPmu ?? '-'}` : '';
+    findings.push({
+      oracle: v.crash === 'undef' ? 'guest-undef' : 'guest-crash',
+      reason: `vCPU ${v.vm}/${v.id} (${v.workload}) died${where}${c?.message ? `: ${c.message}` : ''}`,
+    });
+  }
+  const inv = r.invariants;
+  if (inv.item4GuestEntryOutsideSupportedCpus > 0) {
+    findings.push({ oracle: 'item4-guest-entry-outside-supported-cpus', reason: `${inv.item4GuestEntryOutsideSupportedCpus} guest entries outside supported_cpus` });
+  }
+  if (inv.item13NrCountersChangedAfterRun > 0) {
+    findings.push({ oracle: 'item13-nr-counters-changed-after-run', reason: `nr_pmu_counters changed ${inv.item13NrCountersChangedAfterRun} times after the VM ran` });
+  }
+  if (findings.length === 0) return { verdict: 'SUCCESS', findings };
+  return { verdict: 'FAILURE', oracle: findings[0]!.oracle, reason: findings[0]!.reason, findings };
+}
+
+/** The verdict line both commands end with. */
+export function formatVerdict(v: Verdict): string {
+  if (v.verdict === 'SUCCESS') return 'SUCCESS';
+  const more = v.findings.length > 1 ? ` (and ${v.findings.length - 1} more finding${v.findings.length > 2 ? 's' : ''}: ${[...new Set(v.findings.slice(1).map((f) => f.oracle))].join(', ')})` : '';
+  return `FAILURE: ${v.oracle} — ${v.reason}${more}`;
+}

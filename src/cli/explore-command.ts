@@ -1,0 +1,68 @@
+/**
+ * `vpmu-lab explore SCENARIO|FILE.json`: the scenario in one thread under the sim driver,
+ * execution after execution, a strategy picking every step (src/explore). Text or one JSON
+ * object (API.md "Exploration"); it ends with the verdict line. Exit: 0 SUCCESS, 1 FAILURE,
+ * 2 bad input, 130/143 on SIGINT/SIGTERM after the partial report.
+ */
+import { explore, strategyNames, type ExploreResult, type StrategyName } from '../explore/explore.js';
+import { VpmuLabError } from '../host/errors.js';
+import { intFlag, stringFlag, toJson, type ParsedArgs } from './args.js';
+import type { CommandContext } from './help.js';
+import { signalExitCode } from './run-command.js';
+import { scenarioFromArgs } from './scenario-arg.js';
+
+export async function exploreCommand(args: ParsedArgs, ctx: CommandContext): Promise<number> {
+  const { spec, scenario } = scenarioFromArgs(args);
+  const strategy = (stringFlag(args, 'strategy') ?? 'pct') as StrategyName;
+  if (!strategyNames.includes(strategy)) throw new VpmuLabError(`--strategy: unknown strategy "${strategy}"; valid strategies: ${strategyNames.join(', ')}`);
+  const json = args.flags.has('json');
+  const quiet = args.flags.has('quiet') || json;
+  const result = await explore(spec, scenario, {
+    strategy,
+    runs: intFlag(args, 'runs', 0, 0, 1e9),
+    seed: intFlag(args, 'seed', 1, 0, 2 ** 31 - 1),
+    depth: intFlag(args, 'depth', 3, 1, 20),
+    maxPreemptions: intFlag(args, 'max-preemptions', 2, 0, 100),
+    budgetMs: intFlag(args, 'budget', 10_000, 1, 24 * 3600 * 1000),
+    maxSteps: intFlag(args, 'max-steps', 20_000, 1, 1e9),
+    keepGoing: args.flags.has('keep-going'),
+    shrinkMs: intFlag(args, 'shrink-budget', 5_000, 0, 3600 * 1000),
+    outDir: stringFlag(args, 'out') ?? 'vpmu-schedules',
+    signal: ctx.signal,
+    onProgress: quiet ? undefined : (p) => process.stderr.write(`${(p.elapsedMs / 1000).toFixed(1)}s  ${p.runs} executions, ${p.steps} steps, ${p.failures} failures\n`),
+  });
+  if (json) console.log(toJson(result));
+  else console.log(formatExplore(result));
+  if (result.interrupted) return signalExitCode(ctx.signal.reason);
+  return result.verdict === 'SUCCESS' ? 0 : 1;
+}
+
+function formatExplore(r: ExploreResult): string {
+  const virtual = r.virtualNs / 1e9;
+  const wall = r.wallMs / 1000;
+  const out = [
+    `explore ${r.scenario} — strategy ${r.strategy}, build ${r.build}${r.interrupted ? ' — INTERRUPTED' : ''}`,
+    `${r.runs} executions, ${r.steps} steps in ${wall.toFixed(2)} s (${(r.stepsPerSecond / 1e6).toFixed(2)} M steps/s); ` +
+      `simulated ${virtual.toFixed(3)} s of virtual time (${wall > 0 ? (virtual / wall).toFixed(2) : '-'}× wall clock)`,
+    ...r.summary,
+  ];
+  r.failures.forEach((f, i) => {
+    out.push(
+      '',
+      `failure ${i + 1}: ${f.oracle} — ${f.reason}`,
+      `  seed ${f.seed}, trace ${f.traceHash}, ${f.steps} steps; replayed once: identical`,
+      `  replay: vpmu-lab replay ${f.replayFile}`,
+    );
+    if (f.minimal) {
+      const m = f.minimal;
+      out.push(
+        `  ${m.locallyMinimal ? 'minimal' : 'shrunk (budget reached before it was minimal)'}: ${m.preemptions} preemptions, ${m.migrations} injected migrations ` +
+          `(${m.switches} scheduling choices, ${m.steps} steps, trace ${m.traceHash})`,
+        `  replay the minimal schedule and its timeline: vpmu-lab replay ${m.replayFile}`,
+      );
+    }
+  });
+  const first = r.failures[0];
+  out.push('', first ? `FAILURE: ${first.oracle} — ${first.reason}` : 'SUCCESS');
+  return out.join('\n');
+}

@@ -1,0 +1,44 @@
+/**
+ * The SCENARIO|FILE.json argument that `run` and `explore` share, with the options that
+ * override a scenario's own settings (their help is declared once, in main.ts
+ * `scenarioOptions`): the scenario as given (for schedule files) and resolved.
+ */
+import { readFileSync } from 'node:fs';
+import { builtinScenarioNames, builtinScenarios } from '../engine/builtin-scenarios.js';
+import { resolveScenario, type Scenario, type ScenarioSpec } from '../engine/scenario.js';
+import { unknownName, VpmuLabError } from '../host/errors.js';
+import { intFlag, stringFlag, type ParsedArgs } from './args.js';
+
+function loadSpec(name: string): { spec: unknown; path: string } {
+  if (!name.endsWith('.json')) {
+    const spec = Object.hasOwn(builtinScenarios, name) ? builtinScenarios[name] : undefined;
+    if (!spec) throw unknownName('scenario', name, [...builtinScenarioNames, '<file>.json']);
+    return { spec, path: `scenario ${name}` };
+  }
+  let text: string;
+  try {
+    text = readFileSync(name, 'utf8');
+  } catch (e) {
+    throw new VpmuLabError(`${name}: cannot read the scenario file (${(e as NodeJS.ErrnoException).code ?? e})`);
+  }
+  try {
+    return { spec: JSON.parse(text), path: name };
+  } catch (e) {
+    throw new VpmuLabError(`${name}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/** The one positional scenario with the overriding options applied, validated. */
+export function scenarioFromArgs(args: ParsedArgs): { spec: ScenarioSpec; scenario: Scenario } {
+  if (args.positionals.length !== 1) {
+    throw new VpmuLabError(`expected one scenario (${builtinScenarioNames.join(', ')} or a .json file)`);
+  }
+  const { spec, path } = loadSpec(args.positionals[0]!);
+  const o = { ...(spec as ScenarioSpec) };
+  if (args.flags.has('duration')) o.durationMs = intFlag(args, 'duration', 0, 1, 24 * 3600 * 1000);
+  if (args.flags.has('quanta')) o.quanta = intFlag(args, 'quanta', 0, 0, 2 ** 31 - 1);
+  if (args.flags.has('profile')) o.profile = stringFlag(args, 'profile');
+  if (args.flags.has('design')) o.design = stringFlag(args, 'design') as ScenarioSpec['design'];
+  if (args.flags.has('policy')) o.scheduler = { ...o.scheduler, policy: stringFlag(args, 'policy') as never };
+  return { spec: o, scenario: resolveScenario(o, path) };
+}

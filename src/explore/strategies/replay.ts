@@ -1,0 +1,47 @@
+/**
+ * Replays a stored schedule: at each step the switch the schedule stores for it, else the
+ * non-preemptive default (strategy.ts). Exact mode reports a stored switch to a thread
+ * that cannot step as a divergence (the run is not what was recorded: uncontrolled
+ * nondeterminism); lenient mode, for shrinking, skips it.
+ */
+import { defaultPick, type ExecutionStart, type Strategy } from '../strategy.js';
+import type { Switches } from '../schedule.js';
+
+export class ReplayStrategy implements Strategy {
+  readonly name = 'replay';
+  private next = 0;
+  private done = false;
+  /** First step at which the stored schedule could not be followed. */
+  divergedAt: number | undefined;
+
+  constructor(
+    private readonly seed: number,
+    private readonly switches: Switches,
+    private readonly exact: boolean,
+  ) {}
+
+  start(): ExecutionStart | undefined {
+    if (this.done) return undefined;
+    this.done = true;
+    this.next = 0;
+    this.divergedAt = undefined;
+    return { seed: this.seed };
+  }
+
+  pick(runnable: readonly number[], n: number, current: number, step: number): number {
+    const { steps, threads } = this.switches;
+    while (this.next < steps.length && steps[this.next]! < step) this.next++;
+    if (this.next < steps.length && steps[this.next] === step) {
+      const t = threads[this.next++]!;
+      for (let k = 0; k < n; k++) if (runnable[k] === t) return t;
+      if (this.exact && this.divergedAt === undefined) this.divergedAt = step;
+    }
+    return defaultPick(runnable, n, current);
+  }
+
+  end(): void {}
+
+  summary(): string[] {
+    return [];
+  }
+}

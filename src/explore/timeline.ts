@@ -1,0 +1,23 @@
+/**
+ * The per-thread timeline of a recorded execution, one line per step (VOPR style): the step
+ * number, a lane per thread with the stepping thread marked, its name and what it did.
+ */
+import { describeOp, type SimMachine } from './sim.js';
+
+export function formatTimeline(sim: SimMachine, opts: { last?: number } = {}): string[] {
+  const rec = sim.recorded;
+  if (!rec) throw new Error('timeline: the execution was not recorded');
+  const names = sim.threads.map((t) => t.task.name);
+  const width = Math.max(6, ...names.map((n) => n.length));
+  const total = rec.thread.length;
+  const from = opts.last === undefined ? 0 : Math.max(0, total - opts.last);
+  const lanes = names.map((_, i) => String(i % 10)).join('');
+  const lines = [`${'step'.padStart(7)}  ${lanes}  ${'thread'.padEnd(width)}  event`];
+  if (from > 0) lines.push(`${'…'.padStart(7)}  ${' '.repeat(names.length)}  (${from} earlier steps; --full prints them)`);
+  for (let k = from; k < total; k++) {
+    const t = rec.thread[k]!;
+    const lane = '.'.repeat(t) + '●' + '.'.repeat(names.length - t - 1);
+    lines.push(`${String(k).padStart(7)}  ${lane}  ${names[t]!.padEnd(width)}  ${describeOp(rec.op[k]!)}`);
+  }
+  return lines;
+}
