@@ -4,7 +4,7 @@
  * object (API.md "Exploration"); it ends with the verdict line. Exit: 0 SUCCESS, 1 FAILURE,
  * 2 bad input, 130/143 on SIGINT/SIGTERM after the partial report.
  */
-import { explore, strategyNames, type ExploreResult, type StrategyName } from '../explore/explore.js';
+import { explore, exploreDefaults, strategyNames, type ExploreResult, type StrategyName } from '../explore/explore.js';
 import { VpmuLabError } from '../host/errors.js';
 import { intFlag, stringFlag, toJson, type ParsedArgs } from './args.js';
 import type { CommandContext } from './help.js';
@@ -13,21 +13,22 @@ import { scenarioFromArgs } from './scenario-arg.js';
 
 export async function exploreCommand(args: ParsedArgs, ctx: CommandContext): Promise<number> {
   const { spec, scenario } = scenarioFromArgs(args);
-  const strategy = (stringFlag(args, 'strategy') ?? 'pct') as StrategyName;
+  const d = exploreDefaults;
+  const strategy = (stringFlag(args, 'strategy') ?? d.strategy) as StrategyName;
   if (!strategyNames.includes(strategy)) throw new VpmuLabError(`--strategy: unknown strategy "${strategy}"; valid strategies: ${strategyNames.join(', ')}`);
   const json = args.flags.has('json');
   const quiet = args.flags.has('quiet') || json;
   const result = await explore(spec, scenario, {
     strategy,
-    runs: intFlag(args, 'runs', 0, 0, 1e9),
-    seed: intFlag(args, 'seed', 1, 0, 2 ** 31 - 1),
-    depth: intFlag(args, 'depth', 3, 1, 20),
-    maxPreemptions: intFlag(args, 'max-preemptions', 2, 0, 100),
-    budgetMs: intFlag(args, 'budget', 10_000, 1, 24 * 3600 * 1000),
-    maxSteps: intFlag(args, 'max-steps', 20_000, 1, 1e9),
+    runs: intFlag(args, 'runs', d.runs, 0, 1e9),
+    seed: intFlag(args, 'seed', d.seed, 0, 2 ** 31 - 1),
+    depth: intFlag(args, 'depth', d.depth, 1, 20),
+    maxPreemptions: intFlag(args, 'max-preemptions', d.maxPreemptions, 0, 100),
+    budgetMs: intFlag(args, 'budget', d.budgetMs, 1, 24 * 3600 * 1000),
+    maxSteps: intFlag(args, 'max-steps', d.maxSteps, 1, 1e9),
     keepGoing: args.flags.has('keep-going'),
-    shrinkMs: intFlag(args, 'shrink-budget', 5_000, 0, 3600 * 1000),
-    outDir: stringFlag(args, 'out') ?? 'vpmu-schedules',
+    shrinkMs: intFlag(args, 'shrink-budget', d.shrinkMs, 0, 3600 * 1000),
+    outDir: stringFlag(args, 'out') ?? d.outDir,
     signal: ctx.signal,
     onProgress: quiet ? undefined : (p) => process.stderr.write(`${(p.elapsedMs / 1000).toFixed(1)}s  ${p.runs} executions, ${p.steps} steps, ${p.failures} failures\n`),
   });

@@ -1,50 +1,34 @@
 /**
- * `vpmu-lab replay FILE`: replays a schedule file in the sim driver, exactly: the same
- * steps in the same order, checked by the trace hash against the recorded one; prints the
- * per-thread timeline, the report's verdict and the hash. Exit: 0 SUCCESS, 1 FAILURE (the
- * failure reproduced, or a divergence: uncontrolled nondeterminism), 2 bad input.
+ * `vpmu-lab replay FILE`: replays a schedule file in the sim driver, exactly
+ * (src/explore/replay-file.ts), and prints the per-thread timeline, the verdict and the trace
+ * hash. Exit: 0 SUCCESS, 1 FAILURE (the failure reproduced, or a divergence: uncontrolled
+ * nondeterminism), 2 bad input.
  */
 import { formatVerdict } from '../check/verdict.js';
-import { resolveScenario } from '../engine/scenario.js';
-import { buildId } from '../explore/build-id.js';
-import { runExecution } from '../explore/execution.js';
-import { readSchedule } from '../explore/schedule.js';
-import { ReplayStrategy } from '../explore/strategies/replay.js';
+import { replayScheduleFile } from '../explore/replay-file.js';
 import { formatTimeline } from '../explore/timeline.js';
 import { VpmuLabError } from '../host/errors.js';
 import { intFlag, toJson, type ParsedArgs } from './args.js';
 
 export function replayCommand(args: ParsedArgs): number {
   if (args.positionals.length !== 1) throw new VpmuLabError('expected one schedule file (written by vpmu-lab explore)');
-  const file = args.positionals[0]!;
-  const sched = readSchedule(file);
-  const scenario = resolveScenario(sched.scenario, `${file}.scenario`);
-  const strategy = new ReplayStrategy(sched.seed, sched.switches, true);
-  const e = runExecution(scenario, strategy, { maxSteps: sched.maxSteps, stopOnFailure: true, record: true })!;
-  const build = buildId();
-  const identical = e.traceHash === sched.traceHash && strategy.divergedAt === undefined;
-  const divergence = identical
-    ? undefined
-    : `the replay diverged from the recording${strategy.divergedAt !== undefined ? ` at step ${strategy.divergedAt} (the stored choice could not step)` : ''}: ` +
-      `trace ${e.traceHash} (${e.steps} steps), recorded ${sched.traceHash} (${sched.steps} steps)` +
-      (sched.build !== build ? `; recorded by build ${sched.build}, replayed by ${build}` : '; same build: uncontrolled nondeterminism');
-  const verdict = divergence ? 'FAILURE' : e.verdict.verdict;
-  const oracle = divergence ? 'uncontrolled-nondeterminism' : e.verdict.oracle;
+  const r = replayScheduleFile(args.positionals[0]!, { record: !args.flags.has('json') });
+  const e = r.execution;
   if (args.flags.has('json')) {
     console.log(
       toJson({
-        verdict,
-        ...(oracle ? { oracle } : {}),
+        verdict: r.verdict,
+        ...(r.oracle ? { oracle: r.oracle } : {}),
         traceHash: e.traceHash,
-        recordedTraceHash: sched.traceHash,
-        identical,
+        recordedTraceHash: r.schedule.traceHash,
+        identical: r.identical,
+        ...(r.divergence ? { divergence: r.divergence } : {}),
         steps: e.steps,
         preemptions: e.preemptions,
-        scenario: scenario.name,
-        seed: sched.seed,
-        build,
-        recordedBuild: sched.build,
-        ...(e.verdict.reason ? { reason: e.verdict.reason } : {}),
+        scenario: r.scenario.name,
+        seed: r.schedule.seed,
+        build: r.build,
+        recordedBuild: r.schedule.build,
         findings: e.verdict.findings,
       }),
     );
@@ -52,14 +36,14 @@ export function replayCommand(args: ParsedArgs): number {
     const last = args.flags.has('full') ? undefined : intFlag(args, 'last', 60, 1, 1e9);
     console.log(
       [
-        `replay ${file}: ${scenario.name}, seed ${sched.seed}, found by ${sched.strategy} (campaign seed ${sched.campaignSeed})`,
+        `replay ${r.file}: ${r.scenario.name}, seed ${r.schedule.seed}, found by ${r.schedule.strategy} (campaign seed ${r.schedule.campaignSeed})`,
         '',
         ...formatTimeline(e.machine, { last }),
         '',
-        `${e.steps} steps, ${e.preemptions} preemptions; trace ${e.traceHash} — ${identical ? 'identical to the recording' : 'DIVERGED'}`,
-        ...(divergence ? [`FAILURE: uncontrolled-nondeterminism — ${divergence}`] : [formatVerdict(e.verdict)]),
+        `${e.steps} steps, ${e.preemptions} preemptions; trace ${e.traceHash} — ${r.identical ? 'identical to the recording' : 'DIVERGED'}`,
+        r.divergence ? `FAILURE: uncontrolled-nondeterminism — ${r.divergence}` : formatVerdict(e.verdict),
       ].join('\n'),
     );
   }
-  return verdict === 'SUCCESS' ? 0 : 1;
+  return r.verdict === 'SUCCESS' ? 0 : 1;
 }

@@ -71,6 +71,20 @@ export interface ExploreResult {
   readonly failures: readonly FailureReport[];
 }
 
+/** What `explore` does unless told otherwise (the CLI's and the testing export's defaults). */
+export const exploreDefaults: Readonly<Omit<ExploreOptions, 'onProgress' | 'signal'>> = Object.freeze({
+  strategy: 'pct',
+  runs: 0,
+  seed: 1,
+  depth: 3,
+  maxPreemptions: 2,
+  budgetMs: 10_000,
+  maxSteps: 20_000,
+  keepGoing: false,
+  shrinkMs: 5_000,
+  outDir: 'vpmu-schedules',
+});
+
 export function makeStrategy(o: Pick<ExploreOptions, 'strategy' | 'seed' | 'depth' | 'maxPreemptions'>): Strategy {
   switch (o.strategy) {
     case 'random':

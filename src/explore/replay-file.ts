@@ -1,0 +1,50 @@
+/**
+ * Replaying a schedule file exactly (`vpmu-lab replay`, the testing export): the same steps in
+ * the same order, checked against the recorded trace hash. A stored choice that cannot step,
+ * or another hash, is a divergence: uncontrolled nondeterminism when the build is the same.
+ */
+import type { OracleName } from '../check/verdict.js';
+import { resolveScenario, type Scenario } from '../engine/scenario.js';
+import { buildId } from './build-id.js';
+import { runExecution, type Execution } from './execution.js';
+import { readSchedule, type ScheduleFile } from './schedule.js';
+import { ReplayStrategy } from './strategies/replay.js';
+
+export interface Replay {
+  readonly file: string;
+  readonly schedule: ScheduleFile;
+  readonly scenario: Scenario;
+  readonly execution: Execution;
+  readonly build: string;
+  /** Same trace hash as recorded, and every stored choice could step. */
+  readonly identical: boolean;
+  /** Why it is not identical. */
+  readonly divergence?: string;
+  readonly verdict: 'SUCCESS' | 'FAILURE';
+  readonly oracle?: OracleName | 'uncontrolled-nondeterminism';
+}
+
+export function replayScheduleFile(file: string, opts: { record?: boolean } = {}): Replay {
+  const schedule = readSchedule(file);
+  const scenario = resolveScenario(schedule.scenario, `${file}.scenario`);
+  const strategy = new ReplayStrategy(schedule.seed, schedule.switches, true);
+  const execution = runExecution(scenario, strategy, { maxSteps: schedule.maxSteps, stopOnFailure: true, record: opts.record })!;
+  const build = buildId();
+  const identical = execution.traceHash === schedule.traceHash && strategy.divergedAt === undefined;
+  const divergence = identical
+    ? undefined
+    : `the replay diverged from the recording${strategy.divergedAt !== undefined ? ` at step ${strategy.divergedAt} (the stored choice could not step)` : ''}: ` +
+      `trace ${execution.traceHash} (${execution.steps} steps), recorded ${schedule.traceHash} (${schedule.steps} steps)` +
+      (schedule.build !== build ? `; recorded by build ${schedule.build}, replayed by ${build}` : '; same build: uncontrolled nondeterminism');
+  return {
+    file,
+    schedule,
+    scenario,
+    execution,
+    build,
+    identical,
+    ...(divergence ? { divergence } : {}),
+    verdict: divergence ? 'FAILURE' : execution.verdict.verdict,
+    ...(divergence ? { oracle: 'uncontrolled-nondeterminism' as const } : execution.verdict.oracle ? { oracle: execution.verdict.oracle } : {}),
+  };
+}
