@@ -17,6 +17,7 @@ import { HwTask, runHw } from '../src/sync/hw.js';
 import { LOCK_WORDS, LockRef } from '../src/sync/lock.js';
 import { RcuDomain, rcuLayout } from '../src/sync/rcu.js';
 import { BATCH, measureMicro, type MicroTask } from './micro.js';
+import { BARE_THREADS, measureSimStep, type Figure } from './sim-step.js';
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
@@ -29,6 +30,21 @@ interface Row {
   unit: string;
   /** Ratio to the floor it is compared with, if any. */
   ratio?: number;
+  target?: string;
+  met?: boolean;
+  /** Spread over repetitions, when the figure is a median of several. */
+  min?: number;
+  max?: number;
+}
+
+/** A figure of API.md "Benchmark JSON": ns per operation, ratio = median / baseline's. */
+interface JsonFigure {
+  name: string;
+  median: number;
+  min: number;
+  max: number;
+  ratio: number;
+  baseline: string;
   target?: string;
   met?: boolean;
 }
@@ -170,8 +186,20 @@ async function engine() {
   };
 }
 
+/** The sim driver's step against a bare seeded generator step loop (DESIGN principle 1), same run. */
+function simSteps() {
+  const opts = quick ? { reps: 5, simSteps: 20_000, bareSteps: 1_000_000 } : { reps: 7, simSteps: 300_000, bareSteps: 10_000_000 };
+  log(`sim: bare generator loop vs runExecution, ${opts.reps} alternating repetitions …`);
+  return measureSimStep(opts);
+}
+
+/** ≥ 1 M sim steps/s on one core (the engine issue). */
+const SIM_STEP_LIMIT_NS = 1000;
+const SIM_STEP_TARGET = '≥ 1 M steps/s (≤ 1000 ns)';
+
 async function main(): Promise<void> {
   const m = await micro();
+  const sim = simSteps();
   log('wait/notify round trip between two workers …');
   const rt = await waitNotifyRoundTrip();
   const e = await engine();
@@ -212,12 +240,31 @@ async function main(): Promise<void> {
     { name: 'ioctls per second, direct API', value: 1e9 / ns('ioctl KVM_GET_ONE_REG (direct API)'), unit: '/s' },
     { name: 'ioctls per second, engine VMM thread', value: e.ioctlsPerSec, unit: '/s' },
   );
-  const json = { machine: { node: process.version, cpus: (await import('node:os')).cpus().length }, quick, rows };
+  const median = (name: string, f: Figure, extra: Omit<Row, 'name' | 'value' | 'unit' | 'min' | 'max'> = {}): Row => ({
+    name,
+    value: f.median,
+    unit: 'ns',
+    min: f.min,
+    max: f.max,
+    ...extra,
+  });
+  const figures: JsonFigure[] = [];
+  const atomicsAddNs = ns('raw Atomics.add');
+  figures.push({ name: 'bare-generator-step', median: sim.bare.median, min: sim.bare.min, max: sim.bare.max, ratio: sim.bare.median / atomicsAddNs, baseline: 'atomicsAddNs' });
+  rows.push(median(`bare seeded generator step, ${BARE_THREADS} threads (bare-generator-step)`, sim.bare, { ratio: sim.bare.median / atomicsAddNs }));
+  for (const { case: c, figure: f, executions } of sim.sims) {
+    const met = f.median <= SIM_STEP_LIMIT_NS;
+    figures.push({ name: c.name, median: f.median, min: f.min, max: f.max, ratio: f.median / sim.bare.median, baseline: 'bare-generator-step', target: SIM_STEP_TARGET, met });
+    rows.push(median(`sim step, ${c.label}, random, oracles off (${c.name}; ${executions} executions)`, f, { ratio: f.median / sim.bare.median, target: SIM_STEP_TARGET, met }));
+  }
+  const json = { machine: { node: process.version, cpus: (await import('node:os')).cpus().length }, quick, rows, figures };
   if (args.has('--json')) {
     console.log(JSON.stringify(json, null, 2));
     return;
   }
-  const fmt = (r: Row) => (r.unit === '/s' ? `${(r.value / 1e6).toFixed(2)} M/s` : r.value >= 1000 ? `${(r.value / 1000).toFixed(2)} µs` : `${r.value.toFixed(1)} ns`);
+  const time = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} µs` : `${v.toFixed(1)} ns`);
+  const fmt = (r: Row) =>
+    r.unit === '/s' ? `${(r.value / 1e6).toFixed(2)} M/s` : r.min !== undefined && r.max !== undefined ? `${time(r.value)} (${time(r.min)}–${time(r.max)})` : time(r.value);
   console.log(
     formatTable(
       ['measurement', 'value', 'ratio', 'target', 'met'],

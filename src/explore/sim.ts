@@ -17,8 +17,16 @@
  * same hash performed the same steps in the same order; `record` keeps the steps too, for
  * timelines. Each thread has a virtual clock advanced by nominal step costs; idling costs
  * nothing (a thread that parks or waits resumes at the clock of the thread that woke it).
+ *
+ * The step path is the sim's whole overhead over the model, so it is kept flat: when a
+ * thread yields, what its op needs before it can be performed (its gate) and what it costs
+ * are decided once; a runnable scan then costs a compare for a thread whose op needs
+ * nothing and one shared-memory load for a thread gated on a lock or a park word (both
+ * may be changed by any other thread's leaf work, so they are re-read, never cached), and
+ * the trace hash finds an op's identity through a per-thread last-op cache before the map.
  */
-import { closeAbandoned, type Op, type SyncOp } from '../sync/seam.js';
+import type { LockRef } from '../sync/lock.js';
+import { closeAbandoned, parkOver, type Op, type SyncOp } from '../sync/seam.js';
 import { Task } from '../sync/task.js';
 
 export interface SimThread {
@@ -53,8 +61,27 @@ const TRAP_COST = 1_000;
 
 const FNV_PRIME = 0x01000193;
 
+/** A thread's gate: what its pending op needs before it can be performed. */
+const GATE_UNPRIMED = 0; // not run to its first yield yet (or just stepped)
+const GATE_FREE = 1; // nothing: unlock, rcu-read-lock/unlock, point, quiescent
+const GATE_LOCK = 2; // the lock is free
+const GATE_PARK = 3; // the word has moved on
+const GATE_GRACE = 4; // the readers the grace period waits for have left
+const GATE_DONE = 5; // finished or dead
+
+/** The machine's own per-thread state next to what SimThread shows. */
+interface Slot extends SimThread {
+  gate: number;
+  /** Virtual cost of the pending op, ns. */
+  cost: number;
+  /** The op this thread performed last and its trace id (ops are interned: threads repeat them). */
+  lastOp: SyncOp | undefined;
+  lastOpId: number;
+}
+
 export class SimMachine {
-  readonly threads: SimThread[] = [];
+  private readonly slots: Slot[] = [];
+  readonly threads: SimThread[] = this.slots;
   /** Steps performed so far. */
   steps = 0;
   /** The thread stepped last (-1 before the first step). */
@@ -63,7 +90,10 @@ export class SimMachine {
   readonly recorded: { thread: number[]; op: SyncOp[] } | undefined;
   private h1 = 0x811c9dc5;
   private h2 = 0x050c5d1f;
-  private readonly opIds = new Map<unknown, number>();
+  /** Trace ids of ops by identity, and of park steps (allocated per park) by label. */
+  private readonly opIds = new Map<SyncOp, number>();
+  private readonly parkIds = new Map<string, number>();
+  private nextOpId = 1;
   private lastClock = 0;
 
   /** The label of the guest-trap point, which costs a trap round trip in virtual time. */
@@ -76,8 +106,8 @@ export class SimMachine {
 
   /** Adds a thread; its task id (lock owner value) is its index + 1. Nothing runs until it is stepped. */
   spawn(name: string, op: Op<unknown>): number {
-    const index = this.threads.length;
-    this.threads.push({
+    const index = this.slots.length;
+    this.slots.push({
       index,
       task: new Task(name, index + 1),
       op,
@@ -88,36 +118,47 @@ export class SimMachine {
       readExits: 0,
       graceWaits: undefined,
       clock: 0,
+      gate: GATE_UNPRIMED,
+      cost: 0,
+      lastOp: undefined,
+      lastOpId: 0,
     });
     return index;
   }
 
   thread(index: number): SimThread {
-    const t = this.threads[index];
+    return this.slot(index);
+  }
+
+  private slot(index: number): Slot {
+    const t = this.slots[index];
     if (!t) throw new RangeError(`sim: no thread ${index}`);
     return t;
   }
 
   /** Runs a fresh thread up to its first yield (an op may also finish without yielding). */
   prime(t: SimThread): void {
-    if (t.pending === undefined && !t.done) this.advance(t);
+    const s = this.slots[t.index]!;
+    if (s.gate === GATE_UNPRIMED) this.advance(s);
   }
 
   /** True while thread `index` can take its next step now. */
   runnable(index: number): boolean {
-    const t = this.thread(index);
-    this.prime(t);
-    return !t.done && this.canPerform(t, t.pending!);
+    const t = this.slot(index);
+    if (t.gate === GATE_UNPRIMED) this.advance(t);
+    return this.canStep(t);
   }
 
   /** Fills `out` with the runnable threads' indices, lowest first; returns how many. */
   runnableInto(out: number[]): number {
+    const slots = this.slots;
     let n = 0;
-    for (const t of this.threads) {
-      if (t.pending === undefined && !t.done) this.prime(t);
-      if (!t.done && this.canPerform(t, t.pending!)) out[n++] = t.index;
+    for (let i = 0; i < slots.length; i++) {
+      const t = slots[i]!;
+      if (t.gate === GATE_UNPRIMED) this.advance(t);
+      if (t.gate === GATE_FREE || this.canStep(t)) out[n++] = i;
     }
-    out.length = n;
+    if (out.length !== n) out.length = n;
     return n;
   }
 
@@ -126,15 +167,30 @@ export class SimMachine {
     return this.threads.filter((t) => !t.done);
   }
 
-  private canPerform(t: SimThread, op: SyncOp): boolean {
-    if (op.kind !== 'synchronize-rcu') return t.task.canPerform(op);
-    const waits = t.graceWaits;
-    if (!waits) return true;
-    for (let j = 0; j < waits.length; j++) {
-      const r = this.threads[j]!;
-      if (waits[j]! >= 0 && !r.done && r.readExits === waits[j]) return false;
+  /**
+   * Whether a primed thread's pending op can be performed now: the rules of
+   * `Task.canPerform` (a free lock, a moved park word) and the grace-period rule, by gate.
+   */
+  private canStep(t: Slot): boolean {
+    switch (t.gate) {
+      case GATE_FREE:
+        return true;
+      case GATE_LOCK:
+        return !(t.pending as { readonly lock: LockRef }).lock.isHeld();
+      case GATE_PARK:
+        return parkOver(t.pending as SyncOp & { kind: 'park' });
+      case GATE_GRACE: {
+        const waits = t.graceWaits;
+        if (!waits) return true;
+        for (let j = 0; j < waits.length; j++) {
+          const r = this.slots[j]!;
+          if (waits[j]! >= 0 && !r.done && r.readExits === waits[j]) return false;
+        }
+        return true;
+      }
+      default:
+        return false;
     }
-    return true;
   }
 
   /**
@@ -144,14 +200,16 @@ export class SimMachine {
    * exception is rethrown to the caller.
    */
   step(index: number): void {
-    const t = this.thread(index);
+    const t = this.slot(index);
     if (t.done) throw new Error(`sim: ${t.task.name} has finished`);
-    this.prime(t);
-    if (t.done) return;
+    if (t.gate === GATE_UNPRIMED) {
+      this.advance(t);
+      if (t.done) return;
+    }
     const op = t.pending!;
-    if (!this.canPerform(t, op)) throw new Error(`sim: ${t.task.name} is ${this.waitOf(t)}`);
+    if (!this.canStep(t)) throw new Error(`sim: ${t.task.name} is ${this.waitOf(t)}`);
     // Waiting (a lock, a grace period, a doorbell) costs nothing: resume at the waker's time.
-    if (op.kind === 'park' || op.kind === 'lock' || op.kind === 'synchronize-rcu') t.clock = Math.max(t.clock, this.lastClock);
+    if (t.gate !== GATE_FREE) t.clock = Math.max(t.clock, this.lastClock);
     const depth = t.task.rcuDepth;
     try {
       t.task.perform(op);
@@ -161,12 +219,13 @@ export class SimMachine {
     }
     if (depth > 0 && t.task.rcuDepth === 0) t.readExits++;
     t.graceWaits = undefined;
-    t.clock += op.kind === 'point' && op.label === this.trapLabel ? TRAP_COST : COST[op.kind];
+    t.clock += t.cost;
     this.lastClock = t.clock;
-    this.fold(index, op);
+    this.fold(t, op);
     this.steps++;
     this.current = index;
     t.pending = undefined;
+    t.gate = GATE_UNPRIMED;
     this.advance(t);
   }
 
@@ -193,12 +252,24 @@ export class SimMachine {
     return this.threads[id - 1]?.task.name ?? (id === 0 ? 'nobody' : `task ${id}`);
   }
 
-  private fold(thread: number, op: SyncOp): void {
-    const key = op.kind === 'park' ? `park ${op.label}` : op;
-    let id = this.opIds.get(key);
-    if (id === undefined) {
-      id = this.opIds.size + 1;
-      this.opIds.set(key, id);
+  /**
+   * Folds a step into the trace hash. An op's id is the order of its first appearance in
+   * the execution; park steps (allocated per park) are identified by their label.
+   */
+  private fold(t: Slot, op: SyncOp): void {
+    const thread = t.index;
+    let id = t.lastOpId;
+    if (op !== t.lastOp) {
+      const park = t.gate === GATE_PARK ? (op as SyncOp & { kind: 'park' }).label : undefined;
+      const found = park === undefined ? this.opIds.get(op) : this.parkIds.get(park);
+      if (found !== undefined) id = found;
+      else {
+        id = this.nextOpId++;
+        if (park === undefined) this.opIds.set(op, id);
+        else this.parkIds.set(park, id);
+      }
+      t.lastOp = op;
+      t.lastOpId = id;
     }
     const x = (thread << 20) ^ id;
     this.h1 = Math.imul(this.h1 ^ x, FNV_PRIME);
@@ -209,7 +280,8 @@ export class SimMachine {
     }
   }
 
-  private advance(t: SimThread): void {
+  /** Runs the thread's leaf work up to its next yield; gates and costs the op it yields. */
+  private advance(t: Slot): void {
     let r: IteratorResult<SyncOp, unknown>;
     try {
       r = t.op.next();
@@ -219,19 +291,38 @@ export class SimMachine {
     }
     if (r.done) {
       t.done = true;
+      t.gate = GATE_DONE;
       t.result = r.value;
       t.task.assertClean();
       return;
     }
-    t.pending = r.value;
-    if (r.value.kind === 'synchronize-rcu') {
-      // The grace period begins now: it waits for exactly the readers inside at this moment.
-      t.graceWaits = this.threads.map((o) => (o !== t && !o.done && o.task.rcuDepth > 0 ? o.readExits : -1));
+    const op = r.value;
+    t.pending = op;
+    switch (op.kind) {
+      case 'lock':
+        t.gate = GATE_LOCK;
+        break;
+      case 'park':
+        t.gate = GATE_PARK;
+        break;
+      case 'synchronize-rcu':
+        t.gate = GATE_GRACE;
+        // The grace period begins now: it waits for exactly the readers inside at this moment.
+        t.graceWaits = this.slots.map((o) => (o !== t && !o.done && o.task.rcuDepth > 0 ? o.readExits : -1));
+        break;
+      case 'point':
+        t.gate = GATE_FREE;
+        t.cost = op.label === this.trapLabel ? TRAP_COST : COST.point;
+        return;
+      default:
+        t.gate = GATE_FREE;
     }
+    t.cost = COST[op.kind];
   }
 
-  private kill(t: SimThread, e: unknown): void {
+  private kill(t: Slot, e: unknown): void {
     t.done = true;
+    t.gate = GATE_DONE;
     t.error = e;
     t.pending = undefined;
     closeAbandoned(t.op);
