@@ -69,6 +69,7 @@ const commands: Readonly<Record<string, CommandSpec>> = {
     options: {
       ...scenarioOptions,
       seed: { value: 'N', help: "the placement policy's seed (default: the scenario's, else 1)" },
+      record: { value: 'FILE', help: "keep every seam step of every thread; write the log to FILE (then: vpmu-lab replay --from-hw FILE)" },
       json: { help: 'print the report as one JSON object instead of the summary' },
       quiet: { help: 'no live progress line on stderr' },
     },
@@ -105,9 +106,15 @@ const commands: Readonly<Record<string, CommandSpec>> = {
   },
   replay: {
     args: 'FILE.json',
-    summary: "replay a schedule file from 'explore' exactly: timeline, verdict, trace hash",
-    details: ['Exit: 0 SUCCESS, 1 FAILURE (the failure reproduced, or the replay diverged), 2 bad input.'],
+    summary: "replay a schedule file from 'explore' exactly, or a hw run's log (--from-hw): timeline, verdict, trace hash",
+    details: [
+      "FILE is a schedule file written by 'vpmu-lab explore', or with --from-hw a log written by",
+      "'vpmu-lab run --record': the sim follows the hw run's seam steps in their recorded order,",
+      'says where the hw run did something the seam cannot express, and writes FILE.sim.json.',
+      'Exit: 0 SUCCESS, 1 FAILURE (the failure reproduced, or the replay diverged), 2 bad input.',
+    ],
     options: {
+      'from-hw': { help: "FILE is a hw run's step log (vpmu-lab run --record FILE)" },
       last: { value: 'N', help: 'timeline: the last N steps (default 60)' },
       full: { help: 'timeline: every step' },
       json: { help: 'print { verdict, oracle?, traceHash, … } as one JSON object' },

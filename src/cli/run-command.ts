@@ -11,9 +11,16 @@ import { constants } from 'node:os';
 import { formatVerdict, verdictOf } from '../check/verdict.js';
 import { runScenario } from '../engine/coordinator.js';
 import { formatProgress, formatReport } from '../engine/report-format.js';
-import { intFlag, toJson, type ParsedArgs } from './args.js';
+import { HW_TRAP_BATCH } from '../engine/pcpu-loop.js';
+import type { HwStepLog } from '../engine/coordinator.js';
+import { buildId } from '../explore/build-id.js';
+import { HW_LOG_FORMAT, writeHwLog } from '../explore/hw-log.js';
+import { intFlag, stringFlag, toJson, type ParsedArgs } from './args.js';
 import type { CommandContext } from './help.js';
 import { scenarioFromArgs } from './scenario-arg.js';
+
+/** Ring size per thread under --record: 12 MB of shared memory each. */
+const RECORD_EVENTS_PER_THREAD = 1 << 20;
 
 /** The conventional exit code of a process stopped by `signal` (a signal name): 128 + its number. */
 export function signalExitCode(signal: unknown): number {
@@ -22,7 +29,7 @@ export function signalExitCode(signal: unknown): number {
 }
 
 export async function runCommand(args: ParsedArgs, ctx: CommandContext): Promise<number> {
-  const { scenario: resolved } = scenarioFromArgs(args);
+  const { spec, scenario: resolved } = scenarioFromArgs(args);
   // --seed is the placement policy's seed here (explore's --seed names its campaign).
   const scenario = args.flags.has('seed') ? { ...resolved, seed: intFlag(args, 'seed', 1, 0, 2 ** 31 - 1) } : resolved;
   const live = !args.flags.has('quiet');
@@ -32,13 +39,34 @@ export async function runCommand(args: ParsedArgs, ctx: CommandContext): Promise
     const line = `starting ${threads} threads (${scenario.topology.cpus} pCPUs, ${scenario.vmm.length} VMM)…`;
     process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
   }
+  const recordTo = stringFlag(args, 'record');
+  let log: HwStepLog | undefined;
   const report = await runScenario(scenario, {
+    ...(recordTo ? { record: { eventsPerThread: RECORD_EVENTS_PER_THREAD, onLog: (l) => (log = l) } } : {}),
     signal: ctx.signal,
     progressMs: tty ? 250 : 1000,
     onProgress: live ? (p) => process.stderr.write(tty ? `\r\x1b[2K${formatProgress(p)}` : `${formatProgress(p)}\n`) : undefined,
   });
   if (live && tty) process.stderr.write('\r\x1b[2K');
   const verdict = verdictOf(report);
+  if (recordTo && log) {
+    writeHwLog(recordTo, {
+      format: HW_LOG_FORMAT,
+      build: buildId(),
+      scenario: { ...spec, scheduler: { ...spec.scheduler, seed: scenario.seed } },
+      seed: scenario.seed,
+      trapEvery: HW_TRAP_BATCH,
+      verdict: verdict.verdict,
+      ...(verdict.oracle ? { oracle: verdict.oracle } : {}),
+      log,
+    });
+    const lost = Object.entries(log.lost);
+    process.stderr.write(
+      `recorded ${log.seq.length} seam steps to ${recordTo}` +
+        (lost.length > 0 ? ` — rings overflowed, oldest steps lost (${lost.map(([t, n]) => `${t} ${n}`).join(', ')}): a replay needs a shorter run` : `; replay it in sim: vpmu-lab replay --from-hw ${recordTo}`) +
+        '\n',
+    );
+  }
   if (args.flags.has('json')) console.log(toJson({ ...report, verdict: verdict.verdict, oracle: verdict.oracle, findings: verdict.findings }));
   else console.log(`${formatReport(report)}\n\n${formatVerdict(verdict)}`);
   if (report.failure) {

@@ -9,7 +9,9 @@
 import { Worker } from 'node:worker_threads';
 import { buildReport } from './build-report.js';
 import { Control, SCHED, STAT, STATUS } from './control.js';
-import { EVENT_KIND, FlightRecorder, formatEvent } from './flight-recorder.js';
+import { oracleOfError } from '../check/verdict.js';
+import { labelOf } from '../sync/seam.js';
+import { EVENT_KIND, FlightRecorder, formatEvent, RING_ENTRIES, STEP_KINDS } from './flight-recorder.js';
 import { lockTable } from './lock-table.js';
 import { threadNames, worldShapeOf, type WorkerJob } from './messages.js';
 import type { RunReport } from './report.js';
@@ -36,6 +38,21 @@ export interface RunOptions {
   fault?: { thread: number; afterMs: number; kind: 'terminate' | 'throw' };
   /** Control-plane inspection of the final model state, after every worker stopped. */
   inspect?: (world: World) => void;
+  /** Keep every thread's seam steps (`run --record`): rings this large, the log handed to `onLog`. */
+  record?: { eventsPerThread: number; onLog: (log: HwStepLog) => void };
+}
+
+/** Every seam step of a run on workers, merged in the order the flight recorder gave them. */
+export interface HwStepLog {
+  readonly threads: readonly string[];
+  /** Recorder position at the stop (-1: the run was not stopped by the coordinator). */
+  readonly stopSeq: number;
+  /** Steps a thread's ring could not keep (its oldest ones), by thread name. */
+  readonly lost: Readonly<Record<string, number>>;
+  readonly seq: number[];
+  readonly thread: number[];
+  readonly kind: number[];
+  readonly arg: number[];
 }
 
 const GRACE_MS = 2000;
@@ -47,8 +64,15 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
   const names = threadNames(s);
   const plans = s.vms.flatMap((vm) => vm.vcpus);
   const control = Control.create({ cpus: s.topology.cpus, vcpus: plans.length, threads: names.length });
-  const recorder = FlightRecorder.create(names.length);
+  const recorder = FlightRecorder.create(names.length, opts.record ? opts.record.eventsPerThread : RING_ENTRIES);
   initSchedule(control, s);
+  // Where the recorder stood when the run was told to stop: a replay of the log follows it
+  // up to here (what threads did while stopping depends on when each saw the stop).
+  let stopSeq = -1;
+  const stopRun = () => {
+    if (stopSeq < 0) stopSeq = recorder.sequence();
+    control.stop();
+  };
 
   let failure: RunReport['failure'];
   // Where the flight recorder stood when the failure was seen, and whose events to keep.
@@ -63,7 +87,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
     failureSeq = recorder.sequence();
     failingSlot = f.thread === undefined ? -1 : names.indexOf(f.thread);
     failure = { ...f, locks: f.locks ?? lockTable(world, control, names) };
-    control.stop();
+    stopRun();
   };
   const job = (slot: number): WorkerJob => ({
     slot,
@@ -72,6 +96,8 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
     control: control.buffer,
     controlShape: control.shape,
     recorder: recorder.buffer,
+    recorderEntries: recorder.entries,
+    recordMode: opts.record !== undefined,
   });
   const workers = names.map((name, slot) => {
     const w = new Worker(workerPath(slot < s.topology.cpus ? 'pcpu' : 'vmm'), { workerData: job(slot) });
@@ -83,7 +109,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
       }),
     );
     const exited = new Promise<number>((resolve) => w.once('exit', resolve));
-    w.on('error', (e) => fail({ kind: 'worker-crash', thread: name, message: `${name} crashed: ${e.message}` }));
+    w.on('error', (e) => fail({ kind: 'worker-crash', oracle: oracleOfError(e), thread: name, message: `${name} crashed: ${e.message}` }));
     void exited.then((code) => {
       world.rcu.offline(slot); // a dead thread holds no RCU reference: grace periods must not wait for it
       // Before the run was stopped, only a VMM thread that finished its script may end.
@@ -98,7 +124,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
   const aborted = new Promise<void>((resolve) => (onAborted = resolve));
   const onAbort = () => {
     interrupted = true;
-    control.stop(); // workers already waiting to start leave at once
+    stopRun(); // workers already waiting to start leave at once
     onAborted();
   };
   if (opts.signal?.aborted) onAbort();
@@ -135,7 +161,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
       return st === SCHED.DONE || st === SCHED.CRASHED || (st === SCHED.UNCREATED && vmmFinished);
     });
     if (now - t0 >= s.durationMs || (vcpusFinished && vmmFinished && (plans.length > 0 || vmmSlots.length > 0))) {
-      control.stop();
+      stopRun();
       break;
     }
     const beat = control.total(STAT.HEARTBEAT);
@@ -207,8 +233,27 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
     await Promise.all(workers.filter((x) => stuck.includes(x.name)).map((x) => x.w.terminate()));
   }
   if (failure) failure.trace = recorderTail(recorder, world, names, failureSeq, failingSlot);
+  opts.record?.onLog(stepLog(recorder, names, stopSeq));
   opts.inspect?.(world);
   return buildReport(s, world, control, names, { elapsedMs, interrupted, failure });
+}
+
+function stepLog(recorder: FlightRecorder, names: readonly string[], stopSeq: number): HwStepLog {
+  const events = names.flatMap((_, t) => recorder.ring(t).filter((e) => STEP_KINDS.has(e.kind)));
+  events.sort((a, b) => a.seq - b.seq);
+  const lost: Record<string, number> = {};
+  names.forEach((n, t) => {
+    if (recorder.lost(t) > 0) lost[n] = recorder.lost(t);
+  });
+  return {
+    threads: names,
+    stopSeq,
+    lost,
+    seq: events.map((e) => e.seq),
+    thread: events.map((e) => e.thread),
+    kind: events.map((e) => e.kind),
+    arg: events.map((e) => e.arg),
+  };
 }
 
 /** The merged tail of the flight recorder, with locks and vCPUs named. */
@@ -217,6 +262,7 @@ function recorderTail(recorder: FlightRecorder, world: World, names: readonly st
   return recorder.tail(TRACE_TAIL, upTo, thread).map((e) =>
     formatEvent(e, names, (kind, arg) => {
       if (kind === EVENT_KIND.LOCK || kind === EVENT_KIND.UNLOCK) return world.locks[arg]?.name ?? `lock #${arg}`;
+      if (kind === EVENT_KIND.POINT || kind === EVENT_KIND.PARK) return labelOf(arg) ?? `label #${arg}`;
       if (kind === EVENT_KIND.LOAD || kind === EVENT_KIND.PUT) return `${vcpuName(arg >> 8)} on cpu ${arg & 0xff}`;
       if (kind === EVENT_KIND.REQUEST_RAISE || kind === EVENT_KIND.REQUEST_SERVICE) return `${vcpuName(arg >> 8)} 0x${(arg & 0xff).toString(16)}`;
       return '';

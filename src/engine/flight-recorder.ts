@@ -1,12 +1,15 @@
 /**
- * The flight recorder: every engine thread logs its synchronisation events — lock, unlock,
- * RCU read-side enter/exit, grace period, request raise/service, vcpu_load/put — into its
- * own ring in shared memory. Cost per event: one atomic operation (the global sequence
+ * The flight recorder: every engine thread logs every seam step it performs — lock, unlock,
+ * RCU read-side enter/exit, grace period, point, park, quiescent state — and the model's
+ * request raise/service and vcpu_load/put into its own ring in shared memory. Cost per event: one atomic operation (the global sequence
  * number that orders events across threads); the ring slot and the thread's write index
  * are plain stores, since only the owning thread writes them and the coordinator reads
  * them only after the workers stopped. On a failure the merged, ordered tail is printed.
  */
 import { LayoutBuilder, type Region } from '../mem/region.js';
+import type { StepGate } from '../sync/hw.js';
+import type { LockRef } from '../sync/lock.js';
+import { labelId, type SyncOp } from '../sync/seam.js';
 
 export const EVENT_KIND = Object.freeze({
   LOCK: 1,
@@ -19,7 +22,21 @@ export const EVENT_KIND = Object.freeze({
   LOAD: 8,
   PUT: 9,
   GRACE_PERIOD_WAIT: 10,
+  POINT: 11,
+  PARK: 12,
+  QUIESCENT: 13,
 });
+/** The kinds that are seam steps (one sim step each); the others annotate. */
+export const STEP_KINDS: ReadonlySet<number> = new Set([
+  EVENT_KIND.LOCK,
+  EVENT_KIND.UNLOCK,
+  EVENT_KIND.RCU_ENTER,
+  EVENT_KIND.RCU_EXIT,
+  EVENT_KIND.GRACE_PERIOD,
+  EVENT_KIND.POINT,
+  EVENT_KIND.PARK,
+  EVENT_KIND.QUIESCENT,
+]);
 const KIND_NAMES = [
   '?',
   'lock',
@@ -32,8 +49,36 @@ const KIND_NAMES = [
   'vcpu_load',
   'vcpu_put',
   'synchronize_rcu waits',
+  'point',
+  'park',
+  'quiescent',
 ];
+export const eventKindName = (kind: number): string => KIND_NAMES[kind] ?? String(kind);
 
+const STEP_EVENT: Readonly<Record<SyncOp['kind'], number>> = {
+  lock: EVENT_KIND.LOCK,
+  unlock: EVENT_KIND.UNLOCK,
+  'rcu-read-lock': EVENT_KIND.RCU_ENTER,
+  'rcu-read-unlock': EVENT_KIND.RCU_EXIT,
+  'synchronize-rcu': EVENT_KIND.GRACE_PERIOD,
+  point: EVENT_KIND.POINT,
+  park: EVENT_KIND.PARK,
+  quiescent: EVENT_KIND.QUIESCENT,
+};
+
+/** The event kind a seam step is logged as. */
+export function stepEventKind(op: SyncOp): number {
+  return STEP_EVENT[op.kind];
+}
+
+/** The event argument of a seam step: the lock's id, the point's or park's label id, else 0. */
+export function stepEventArg(op: SyncOp, lockId: (lock: LockRef) => number): number {
+  if (op.kind === 'lock' || op.kind === 'unlock') return lockId(op.lock);
+  if (op.kind === 'point' || op.kind === 'park') return labelId(op.label);
+  return 0;
+}
+
+/** Ring entries per thread for failure reports; `run --record` asks for many more. */
 export const RING_ENTRIES = 256;
 const ENTRY_WORDS = 3; // seq, kind, arg
 
@@ -47,31 +92,35 @@ export interface RecorderEvent {
 export class FlightRecorder {
   private readonly i32: Int32Array;
   private readonly seq: number; // index of the global sequence word
+  private readonly gateAt: number; // record mode's gate: 0 free, else the holder's slot + 1
   private readonly heads: number;
   private readonly rings: number;
 
   private constructor(
     readonly threads: number,
+    /** Ring entries per thread. */
+    readonly entries: number,
     readonly region: Region,
   ) {
     this.i32 = region.i32;
-    const o = FlightRecorder.offsets(threads);
+    const o = FlightRecorder.offsets(threads, entries);
     this.seq = o.seq;
+    this.gateAt = o.gate;
     this.heads = o.heads;
     this.rings = o.rings;
   }
 
-  private static offsets(threads: number) {
+  private static offsets(threads: number, entries: number) {
     const L = new LayoutBuilder();
-    return { seq: L.i32(), heads: L.i32(threads), rings: L.i32(threads * RING_ENTRIES * ENTRY_WORDS), layout: L.build() };
+    return { seq: L.i32(), gate: L.i32(), heads: L.i32(threads), rings: L.i32(threads * entries * ENTRY_WORDS), layout: L.build() };
   }
 
-  static create(threads: number): FlightRecorder {
-    return new FlightRecorder(threads, FlightRecorder.offsets(threads).layout.allocate(true));
+  static create(threads: number, entries = RING_ENTRIES): FlightRecorder {
+    return new FlightRecorder(threads, entries, FlightRecorder.offsets(threads, entries).layout.allocate(true));
   }
 
-  static attach(threads: number, buffer: SharedArrayBuffer): FlightRecorder {
-    return new FlightRecorder(threads, FlightRecorder.offsets(threads).layout.view(buffer));
+  static attach(threads: number, entries: number, buffer: SharedArrayBuffer): FlightRecorder {
+    return new FlightRecorder(threads, entries, FlightRecorder.offsets(threads, entries).layout.view(buffer));
   }
 
   get buffer(): SharedArrayBuffer {
@@ -83,10 +132,11 @@ export class FlightRecorder {
     const i32 = this.i32;
     const seqAt = this.seq;
     const headAt = this.heads + t;
-    const ring = this.rings + t * RING_ENTRIES * ENTRY_WORDS;
+    const entries = this.entries;
+    const ring = this.rings + t * entries * ENTRY_WORDS;
     return (kind, arg) => {
       const head = i32[headAt]!;
-      const at = ring + (head % RING_ENTRIES) * ENTRY_WORDS;
+      const at = ring + (head % entries) * ENTRY_WORDS;
       i32[at] = Atomics.add(i32, seqAt, 1) + 1; // the one atomic operation
       i32[at + 1] = kind;
       i32[at + 2] = arg;
@@ -94,9 +144,44 @@ export class FlightRecorder {
     };
   }
 
+  /**
+   * Thread `t`'s side of record mode's gate (hw.ts StepGate): a futex mutex whose word holds
+   * the holder, so an exit by a thread that does not hold it (it threw while blocked) is a
+   * no-op rather than a release of someone else's hold.
+   */
+  gate(t: number): StepGate {
+    const i32 = this.i32;
+    const at = this.gateAt;
+    const me = t + 1;
+    return {
+      enter: () => {
+        for (let cur = Atomics.compareExchange(i32, at, 0, me); cur !== 0; cur = Atomics.compareExchange(i32, at, 0, me)) Atomics.wait(i32, at, cur, 50);
+      },
+      exit: () => {
+        if (Atomics.compareExchange(i32, at, me, 0) === me) Atomics.notify(i32, at, 1);
+      },
+    };
+  }
+
   /** The last sequence number handed out: take it when a failure is detected. */
   sequence(): number {
     return Atomics.load(this.i32, this.seq);
+  }
+
+  /** Thread `t`'s events still in its ring, oldest first. */
+  ring(t: number): RecorderEvent[] {
+    const head = this.i32[this.heads + t]!;
+    const events: RecorderEvent[] = [];
+    for (let k = Math.max(0, head - this.entries); k < head; k++) {
+      const at = this.rings + (t * this.entries + (k % this.entries)) * ENTRY_WORDS;
+      events.push({ seq: this.i32[at]!, thread: t, kind: this.i32[at + 1]!, arg: this.i32[at + 2]! });
+    }
+    return events;
+  }
+
+  /** Events thread `t` logged that its ring no longer holds. */
+  lost(t: number): number {
+    return Math.max(0, this.i32[this.heads + t]! - this.entries);
   }
 
   /**
@@ -108,14 +193,7 @@ export class FlightRecorder {
   tail(n: number, upTo: number, thread = -1, own = 8): RecorderEvent[] {
     const back = (seq: number) => (upTo - seq) >>> 0; // how far before `upTo`
     const events: RecorderEvent[] = [];
-    for (let t = 0; t < this.threads; t++) {
-      const head = this.i32[this.heads + t]!;
-      for (let k = Math.max(0, head - RING_ENTRIES); k < head; k++) {
-        const at = this.rings + (t * RING_ENTRIES + (k % RING_ENTRIES)) * ENTRY_WORDS;
-        const e = { seq: this.i32[at]!, thread: t, kind: this.i32[at + 1]!, arg: this.i32[at + 2]! };
-        if (back(e.seq) < 2 ** 31) events.push(e);
-      }
-    }
+    for (let t = 0; t < this.threads; t++) for (const e of this.ring(t)) if (back(e.seq) < 2 ** 31) events.push(e);
     events.sort((a, b) => back(b.seq) - back(a.seq));
     const last = events.slice(-n);
     const mine = events.filter((e) => e.thread === thread).slice(-own).filter((e) => !last.includes(e));
@@ -125,5 +203,5 @@ export class FlightRecorder {
 
 /** "#1234 pcpu3 lock vm0 config_lock" — `describeArg` names locks and vCPUs. */
 export function formatEvent(e: RecorderEvent, names: readonly string[], describeArg: (kind: number, arg: number) => string): string {
-  return `#${e.seq} ${names[e.thread] ?? `thread ${e.thread}`} ${KIND_NAMES[e.kind] ?? e.kind} ${describeArg(e.kind, e.arg)}`.trimEnd();
+  return `#${e.seq} ${names[e.thread] ?? `thread ${e.thread}`} ${eventKindName(e.kind)} ${describeArg(e.kind, e.arg)}`.trimEnd();
 }

@@ -11,6 +11,10 @@ export interface WorkerJob {
   readonly control: SharedArrayBuffer;
   readonly controlShape: ControlShape;
   readonly recorder: SharedArrayBuffer;
+  /** Ring entries per thread of the flight recorder. */
+  readonly recorderEntries: number;
+  /** Record mode (`run --record`): logged steps and their leaf work are serialised. */
+  readonly recordMode: boolean;
 }
 
 export type WorkerMessage = { readonly type: 'ready' };

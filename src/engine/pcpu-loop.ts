@@ -16,7 +16,7 @@ import { workload } from '../guest/index.js';
 import { vcpuRun } from '../kvm/arm.js';
 import type { GuestCpu } from '../kvm/guest-cpu.js';
 import { GuestUndefined } from '../kvm/guest-undefined.js';
-import { QUIESCENT, type Op } from '../sync/seam.js';
+import { point, QUIESCENT, type Op } from '../sync/seam.js';
 import { CRASH, SCHED, STAT, STATUS, type Control, type CrashWords } from './control.js';
 import type { Scenario } from './scenario.js';
 import { clusterOf, nextCpu, resolvePolicy } from './scheduler.js';
@@ -28,6 +28,10 @@ import type { World } from './world.js';
  * plain function call.
  */
 export const HW_TRAP_BATCH = 64;
+
+/** Lock-free accesses to the scheduling words, as seam points (a placement, a claim scan). */
+const PLACE = point('pcpu: place the vCPU');
+const CLAIM = point('pcpu: claim a ready vCPU');
 
 export interface LoopOptions {
   /** A guest yields a trap point before every `trapEvery`-th PMU access (sim: 1; hw: a batch). */
@@ -92,6 +96,7 @@ export function* pcpuLoop(scenario: Scenario, world: World, control: Control, cp
     if (scenario.quanta > 0 && quanta >= scenario.quanta) return control.setSched(v, SCHED.DONE);
     const next = nextCpu(policy, scenario.topology, { current: cpu, quanta, rng: control.rngState(v) });
     control.setRngState(v, next.rng);
+    yield PLACE; // another pCPU may be scanning for work right now
     control.setSched(v, next.cpu);
   }
 
@@ -116,6 +121,7 @@ export function* pcpuLoop(scenario: Scenario, world: World, control: Control, cp
   control.setStatus(slot, STATUS.IDLE);
   try {
     while (!control.stopped()) {
+      yield CLAIM; // the scan races with other pCPUs placing vCPUs here
       const seen = control.doorbell(cpu);
       let v = -1;
       for (let k = 0; k < plans.length && v < 0; k++) {

@@ -5,8 +5,9 @@
  */
 import type { VcpuTraceEvent } from '../kvm/vcpu-state.js';
 import { HwTask, runHw } from '../sync/hw.js';
-import type { Op, SyncOp } from '../sync/seam.js';
-import { EVENT_KIND, FlightRecorder } from './flight-recorder.js';
+import type { LockRef } from '../sync/lock.js';
+import type { Op } from '../sync/seam.js';
+import { EVENT_KIND, FlightRecorder, stepEventArg, stepEventKind } from './flight-recorder.js';
 import { Control, STATUS, WAITING_GRACE_PERIOD } from './control.js';
 import { leafReaderFor } from './leaf-reader.js';
 import { threadNames, worldShapeOf, type WorkerJob } from './messages.js';
@@ -19,16 +20,6 @@ export interface ThreadContext {
   readonly slot: number;
 }
 
-const STEP_EVENT: Readonly<Record<SyncOp['kind'], number>> = {
-  lock: EVENT_KIND.LOCK,
-  unlock: EVENT_KIND.UNLOCK,
-  'rcu-read-lock': EVENT_KIND.RCU_ENTER,
-  'rcu-read-unlock': EVENT_KIND.RCU_EXIT,
-  'synchronize-rcu': EVENT_KIND.GRACE_PERIOD,
-  point: 0,
-  park: 0,
-  quiescent: 0,
-};
 const VCPU_EVENT: Readonly<Record<VcpuTraceEvent, number>> = {
   load: EVENT_KIND.LOAD,
   put: EVENT_KIND.PUT,
@@ -40,7 +31,9 @@ export function attachThread(job: WorkerJob): ThreadContext {
   const world = World.attach(worldShapeOf(job.scenario), job.world);
   const control = Control.attach(job.controlShape, job.control);
   const slot = job.slot;
-  const record = FlightRecorder.attach(job.controlShape.threads, job.recorder).writer(slot);
+  const recorder = FlightRecorder.attach(job.controlShape.threads, job.recorderEntries, job.recorder);
+  const record = recorder.writer(slot);
+  const lockId = (lock: LockRef) => world.lockId(lock);
   const task = new HwTask(threadNames(job.scenario)[slot]!, slot, world.rcu, {
     onWait: (lock) => control.setStatus(slot, STATUS.WAITING, world.lockId(lock)),
     onAcquired: () => control.setStatus(slot, STATUS.RUNNING),
@@ -48,12 +41,10 @@ export function attachThread(job: WorkerJob): ThreadContext {
       control.setStatus(slot, STATUS.WAITING, WAITING_GRACE_PERIOD);
       record(EVENT_KIND.GRACE_PERIOD_WAIT, 0);
     },
-    onStep: (op) => {
-      const kind = STEP_EVENT[op.kind];
-      if (kind !== 0) record(kind, op.kind === 'lock' || op.kind === 'unlock' ? world.lockId(op.lock) : 0);
-    },
-  });
-  world.host.list.leaf = leafReaderFor(world.host.list, task);
+    onStep: (op) => record(stepEventKind(op), stepEventArg(op, lockId)),
+  }, job.recordMode ? recorder.gate(slot) : undefined);
+  // Record mode serialises leaf work already (and a leaf must never block holding the gate).
+  world.host.list.leaf = job.recordMode ? undefined : leafReaderFor(world.host.list, task);
   world.vcpus.forEach((vcpu, v) => {
     vcpu.trace = (event, arg) => record(VCPU_EVENT[event], v * 256 + arg);
   });

@@ -53,7 +53,7 @@ export function* vmmLoop(scenario: Scenario, world: World, control: Control, slo
       case 'hotplug-pmu':
         return yield* world.host.hotplugPmu(step.pmu);
       case 'spin':
-        for (;;) yield park('spin (ignores the stop)', NEVER, 0, 0, 1000);
+        for (;;) yield park('spin (ignores the stop)', NEVER, 0, 0);
       case 'stall': {
         // A planted hang: hold the lock until the run stops (the watchdog must name us).
         const lock = { config_lock: vm.configLock, 'kvm->lock': vm.kvmLock, 'vcpu->mutex': vm.vcpus[step.vcpu]!.mutex }[step.lock];

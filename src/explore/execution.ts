@@ -17,9 +17,10 @@ import { World } from '../engine/world.js';
 import { initSchedule, setUpWorld } from '../engine/world-setup.js';
 import { GUEST_TRAP_LABEL } from '../kvm/guest-cpu.js';
 import { oracleOfError, verdictOf, type Verdict } from '../check/verdict.js';
+import { describeDeadlock, drive } from './drive.js';
 import type { Switches } from './schedule.js';
 import { SimMachine, type SimThread } from './sim.js';
-import { defaultPick, isPreemption, type Strategy } from './strategy.js';
+import type { Strategy } from './strategy.js';
 
 export interface ExecutionOptions {
   /** Steps after which the run is stopped (it then winds down). */
@@ -28,6 +29,12 @@ export interface ExecutionOptions {
   readonly record?: boolean;
   /** End the execution at the first failure an oracle sees (explore), or run it out. */
   readonly stopOnFailure?: boolean;
+  /** Stop the run exactly after this many steps (following a hw log up to its stop). */
+  readonly stopAfter?: number;
+  /** A guest yields its trap point every this many PMU accesses (default 1: every access). */
+  readonly trapEvery?: number;
+  /** Told the machine and the world once the threads are spawned, before the first step. */
+  readonly onStart?: (sim: SimMachine, world: World) => void;
 }
 
 export interface Execution {
@@ -68,56 +75,47 @@ export function runExecution(base: Scenario, strategy: Strategy, opts: Execution
   control.start();
 
   const sim = new SimMachine({ record: opts.record, trapLabel: GUEST_TRAP_LABEL });
+  const trapEvery = opts.trapEvery ?? 1;
   names.forEach((name, slot) => {
-    sim.spawn(name, slot < s.topology.cpus ? pcpuLoop(s, world, control, slot, { trapEvery: 1 }) : vmmLoop(s, world, control, slot));
+    sim.spawn(name, slot < s.topology.cpus ? pcpuLoop(s, world, control, slot, { trapEvery }) : vmmLoop(s, world, control, slot));
   });
+  opts.onStart?.(sim, world);
 
-  const switches: Switches = { steps: [], threads: [] };
-  let preemptions = 0;
   let failure: RunReport['failure'];
   const durationNs = s.durationMs * 1e6;
-  const runnable: number[] = [];
-  const stopAt = opts.maxSteps;
-  for (;;) {
-    const n = sim.runnableInto(runnable);
-    if (n === 0) {
-      const live = sim.live();
-      if (live.length === 0) break;
+  const d = drive(sim, strategy, {
+    stuck: (live) => {
       if (!control.stopped() && live.every((t) => t.pending?.kind === 'park')) {
         control.stop(); // every thread idles: the work is done (or nothing else can start it)
-        continue;
+        return true;
       }
-      failure ??= control.stopped() ? hangAtStop(sim, live) : deadlock(sim, live);
-      break;
-    }
-    if (sim.steps % CHECK_EVERY === 0 && !control.stopped()) {
-      if (sim.steps >= stopAt || virtualNs(sim, control) >= durationNs) control.stop();
-      else if (opts.stopOnFailure && quickFailure(control)) control.stop();
-    }
-    if (sim.steps >= stopAt + WIND_DOWN_STEPS) {
-      failure ??= hangAtStop(sim, sim.live());
-      break;
-    }
-    const step = sim.steps;
-    const current = sim.current;
-    const chosen = strategy.pick(runnable, n, current, step);
-    if (chosen !== defaultPick(runnable, n, current)) {
-      switches.steps.push(step);
-      switches.threads.push(chosen);
-    }
-    if (isPreemption(runnable, n, current, chosen)) preemptions++;
-    try {
-      sim.step(chosen);
-    } catch (e) {
-      const name = sim.thread(chosen).task.name;
-      failure = {
-        kind: 'worker-crash',
-        oracle: oracleOfError(e),
-        thread: name,
-        message: `${name} failed at step ${step}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`,
-      };
-      break; // the first engine failure ends the execution: what follows is not the model
-    }
+      failure = control.stopped() ? hangAtStop(sim, live) : { kind: 'deadlock', ...describeDeadlock(sim, live) };
+      return false;
+    },
+    end: () => {
+      const steps = sim.steps;
+      if (!control.stopped()) {
+        if (steps === opts.stopAfter) control.stop();
+        else if (steps % CHECK_EVERY === 0) {
+          if (steps >= opts.maxSteps || virtualNs(sim, control) >= durationNs) control.stop();
+          else if (opts.stopOnFailure && quickFailure(control)) control.stop();
+        }
+      } else if (steps >= opts.maxSteps + WIND_DOWN_STEPS) {
+        failure = hangAtStop(sim, sim.live());
+        return true;
+      }
+      return false;
+    },
+  });
+  if (d.crashed) {
+    // The first engine failure ends the execution: what would follow is not the model.
+    const { thread, step, error } = d.crashed;
+    failure = {
+      kind: 'worker-crash',
+      oracle: oracleOfError(error),
+      thread,
+      message: `${thread} failed at step ${step}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+    };
   }
   strategy.end(sim.steps);
   const vns = virtualNs(sim, control);
@@ -128,8 +126,8 @@ export function runExecution(base: Scenario, strategy: Strategy, opts: Execution
     verdict: verdictOf(report),
     steps: sim.steps,
     traceHash: sim.traceHash(),
-    switches,
-    preemptions,
+    switches: d.switches,
+    preemptions: d.preemptions,
     virtualNs: vns,
     wallMs: performance.now() - t0,
     machine: sim,
@@ -154,37 +152,6 @@ function virtualNs(sim: SimMachine, control: Control): number {
   let max = 0;
   for (const t of sim.threads) max = Math.max(max, t.clock + Number(control.stat(t.index, STAT.GUEST_CYCLES)) / GUEST_GHZ);
   return max;
-}
-
-/** Nothing can step and not everyone idles: who holds what, who waits on what, and the cycle. */
-function deadlock(sim: SimMachine, live: readonly SimThread[]): NonNullable<RunReport['failure']> {
-  const waits = live.map((t) => `${t.task.name} ${sim.waitOf(t)}`);
-  const held = sim.threads.flatMap((t) => t.task.held.map((l) => `${t.task.name} holds ${l.name}`));
-  const cycle = waitCycle(sim, live);
-  return {
-    kind: 'deadlock',
-    message: `deadlock at step ${sim.steps}${cycle ? `: ${cycle}` : ''}`,
-    locks: [...held, ...waits],
-  };
-}
-
-/** "A waits for L1 held by B → B waits for L2 held by A", if the lock waits form a cycle. */
-function waitCycle(sim: SimMachine, live: readonly SimThread[]): string | undefined {
-  const next = (t: SimThread): SimThread | undefined => {
-    const op = t.pending;
-    return op?.kind === 'lock' ? sim.threads[op.lock.owner() - 1] : undefined;
-  };
-  for (const first of live) {
-    const path: SimThread[] = [];
-    for (let t: SimThread | undefined = first; t && !path.includes(t); t = next(t)) path.push(t);
-    const last = path[path.length - 1]!;
-    const back = next(last);
-    if (back && path.includes(back)) {
-      const loop = path.slice(path.indexOf(back));
-      return loop.map((t) => `${t.task.name} ${sim.waitOf(t)}`).join(' → ');
-    }
-  }
-  return undefined;
 }
 
 function hangAtStop(sim: SimMachine, live: readonly SimThread[]): NonNullable<RunReport['failure']> {

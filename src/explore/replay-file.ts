@@ -28,7 +28,15 @@ export function replayScheduleFile(file: string, opts: { record?: boolean } = {}
   const schedule = readSchedule(file);
   const scenario = resolveScenario(schedule.scenario, `${file}.scenario`);
   const strategy = new ReplayStrategy(schedule.seed, schedule.switches, true);
-  const execution = runExecution(scenario, strategy, { maxSteps: schedule.maxSteps, stopOnFailure: true, record: opts.record })!;
+  // A schedule converted from a hw run stops where the hw run stopped and batches traps alike.
+  const converted = schedule.stopAfter !== undefined;
+  const execution = runExecution(scenario, strategy, {
+    maxSteps: schedule.maxSteps,
+    stopOnFailure: !converted,
+    record: opts.record,
+    ...(converted ? { stopAfter: schedule.stopAfter } : {}),
+    ...(schedule.trapEvery !== undefined ? { trapEvery: schedule.trapEvery } : {}),
+  })!;
   const build = buildId();
   const identical = execution.traceHash === schedule.traceHash && strategy.divergedAt === undefined;
   const divergence = identical

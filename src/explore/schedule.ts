@@ -26,6 +26,10 @@ export interface ScheduleFile {
   /** The execution's seed. */
   readonly seed: number;
   readonly maxSteps: number;
+  /** Stop the run exactly after this many steps (a schedule converted from a hw run). */
+  readonly stopAfter?: number;
+  /** Guest trap batch (default 1, every access; a hw run's conversion: the hw batch). */
+  readonly trapEvery?: number;
   readonly steps: number;
   readonly traceHash: string;
   readonly oracle?: string;

@@ -47,6 +47,7 @@ export const pmuListLayout = L.build();
 
 const WALK_LOADED = point('arm_pmus: snapshot loaded');
 const WALK_NODE = point('arm_pmus: next node');
+const EMPTY_TEST = point('arm_pmus empty test');
 
 export type PmuListDesign = 'mutex' | 'rcu' | 'rcu-no-grace-period';
 export const pmuListDesigns: readonly PmuListDesign[] = Object.freeze(['mutex', 'rcu', 'rcu-no-grace-period']);
@@ -229,7 +230,7 @@ export class PmuList {
   /** `kvm_supports_guest_pmuv3`'s emptiness test: lock-free under RCU (never-removed entries). */
   *isEmpty(): Op<boolean> {
     if (this.design !== 'mutex') {
-      yield point('arm_pmus empty test');
+      yield EMPTY_TEST;
       return this.count() === 0;
     }
     yield this.lock.acquire;

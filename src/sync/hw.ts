@@ -16,10 +16,31 @@ export interface HwThreadHooks {
   onWait?(lock: LockRef): void;
   /** Told when it got the lock (or its grace period: undefined), after waiting or not. */
   onAcquired?(lock: LockRef | undefined): void;
-  /** Told after every step performed (for a flight recorder). */
+  /**
+   * Told at every step (for a flight recorder): a step that may block (lock, park, grace
+   * period) once it is performed, any other just before — so the order of logged steps
+   * across threads respects every lock handover (the holder's unlock is logged before the
+   * next owner's lock) and every wake-up, as a replay of the log must.
+   */
   onStep?(op: SyncOp): void;
   /** Told before the thread waits for a grace period. */
   onGracePeriod?(): void;
+}
+
+/**
+ * Record mode's serialising gate (rr-style): a thread holds it from logging a step through
+ * the leaf work up to its next yield, and never while it blocks — so the logged order is an
+ * order in which the steps, leaf work included, really happened one at a time, which is
+ * exactly what the sim driver replays.
+ */
+export interface StepGate {
+  enter(): void;
+  exit(): void;
+}
+
+/** Steps that may wait for another thread: performed outside the gate, logged after. */
+function mayBlock(op: SyncOp): boolean {
+  return op.kind === 'lock' || op.kind === 'park' || op.kind === 'synchronize-rcu';
 }
 
 export class HwTask extends Task {
@@ -29,6 +50,8 @@ export class HwTask extends Task {
     readonly slot: number,
     private readonly domain: RcuDomain | undefined,
     private readonly hooks: HwThreadHooks = {},
+    /** Record mode: the gate that serialises logged steps and their leaf work. */
+    readonly gate?: StepGate,
   ) {
     if (slot + 1 >= FIRST_DIRECT_TASK_ID) throw new RangeError(`thread slot ${slot} too large`);
     super(name, slot + 1);
@@ -56,10 +79,10 @@ export class HwTask extends Task {
     this.domain?.quiescent(this.slot);
   }
 
-  /** Idle: sleep on the word (offline for RCU meanwhile); the loop re-checks after `timeoutMs`. */
+  /** Idle: sleep until the word moves on (offline for RCU meanwhile). */
   protected override park(op: SyncOp & { kind: 'park' }): void {
     this.offline();
-    Atomics.wait(op.words, op.index, op.seen, op.timeoutMs);
+    while (Atomics.load(op.words, op.index) === op.seen) Atomics.wait(op.words, op.index, op.seen);
     this.online();
   }
 
@@ -73,14 +96,26 @@ export class HwTask extends Task {
     this.domain?.online(this.slot);
   }
 
-  override perform(op: SyncOp): void {
-    super.perform(op);
-    this.hooks.onStep?.(op);
+  /** Performs a step the way runHw does: outside the gate if it may block, logged in order. */
+  step(op: SyncOp): void {
+    if (mayBlock(op)) {
+      this.gate?.exit();
+      this.perform(op);
+      this.gate?.enter();
+      this.hooks.onStep?.(op);
+    } else {
+      this.hooks.onStep?.(op);
+      this.perform(op);
+    }
   }
 }
 
-/** Runs `op` to completion on this thread; on an exception the thread gives back its locks. */
+/**
+ * Runs `op` to completion on this thread; on an exception the thread gives back its locks.
+ * With a gate (record mode) the thread holds it while it runs leaf work.
+ */
 export function runHw<T>(op: Op<T>, task: HwTask): T {
+  task.gate?.enter();
   try {
     for (let step = op.next(); ; step = op.next()) {
       if (step.done) {
@@ -88,11 +123,13 @@ export function runHw<T>(op: Op<T>, task: HwTask): T {
         task.quiescent();
         return step.value;
       }
-      task.perform(step.value);
+      task.step(step.value);
     }
   } catch (e) {
     closeAbandoned(op);
     task.abandon();
     throw e;
+  } finally {
+    task.gate?.exit();
   }
 }

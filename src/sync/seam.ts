@@ -25,11 +25,12 @@ export type SyncOp =
   | { readonly kind: 'point'; readonly label: string }
   /**
    * Idle until `words[index]` no longer holds `seen` (a doorbell, the stop word): an
-   * extended RCU quiescent state, refused inside a read-side section. The hw driver sleeps
-   * on the word (Atomics.wait, `timeoutMs` at most, then the caller re-checks); the sim
-   * driver makes the thread runnable again only once the word has changed.
+   * extended RCU quiescent state, refused inside a read-side section. Both drivers end the
+   * park only once the word has changed (hw: Atomics.wait until it has; sim: the thread is
+   * runnable again) — so a park in a hw log is exactly a park the sim can take. Whoever
+   * changes the word notifies it.
    */
-  | { readonly kind: 'park'; readonly label: string; readonly words: Int32Array; readonly index: number; readonly seen: number; readonly timeoutMs: number }
+  | { readonly kind: 'park'; readonly label: string; readonly words: Int32Array; readonly index: number; readonly seen: number }
   /** Between two operations of a thread loop: it holds nothing from a read-side section. */
   | { readonly kind: 'quiescent' };
 
@@ -42,8 +43,31 @@ export const SYNCHRONIZE_RCU: SyncOp = Object.freeze({ kind: 'synchronize-rcu' }
 export const QUIESCENT: SyncOp = Object.freeze({ kind: 'quiescent' });
 
 /** A park step (see SyncOp 'park'). */
-export function park(label: string, words: Int32Array, index: number, seen: number, timeoutMs = 50): SyncOp {
-  return { kind: 'park', label, words, index, seen, timeoutMs };
+export function park(label: string, words: Int32Array, index: number, seen: number): SyncOp {
+  labelId(label);
+  return { kind: 'park', label, words, index, seen };
+}
+
+const labels = new Map<number, string>();
+const ids = new Map<string, number>();
+/**
+ * A point's or park's label as a 32-bit id (FNV-1a of the text): the same in every thread
+ * and process, so a flight recorder can log it as one word and a reader can name it.
+ */
+export function labelId(label: string): number {
+  let id = ids.get(label);
+  if (id === undefined) {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < label.length; i++) h = Math.imul(h ^ label.charCodeAt(i), 0x01000193);
+    id = h | 0;
+    ids.set(label, id);
+    labels.set(id, label);
+  }
+  return id;
+}
+/** The label of an id this thread has seen created (points and parks register theirs). */
+export function labelOf(id: number): string | undefined {
+  return labels.get(id);
 }
 
 /** True once a park step's word has moved on: the thread may continue. */
@@ -71,6 +95,7 @@ export function point(label: string): SyncOp {
   if (!op) {
     op = Object.freeze({ kind: 'point', label });
     points.set(label, op);
+    labelId(label);
   }
   return op;
 }
