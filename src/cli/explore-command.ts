@@ -38,13 +38,19 @@ export async function exploreCommand(args: ParsedArgs, ctx: CommandContext): Pro
   return result.verdict === 'SUCCESS' ? 0 : 1;
 }
 
+/** 79 µs, 12.3 ms, 1.52 s. */
+function duration(ns: number): string {
+  if (ns < 1e6) return `${(ns / 1e3).toPrecision(3)} µs`;
+  if (ns < 1e9) return `${(ns / 1e6).toPrecision(3)} ms`;
+  return `${(ns / 1e9).toPrecision(3)} s`;
+}
+
 function formatExplore(r: ExploreResult): string {
-  const virtual = r.virtualNs / 1e9;
-  const wall = r.wallMs / 1000;
+  const wallNs = r.wallMs * 1e6;
   const out = [
     `explore ${r.scenario} — strategy ${r.strategy}, build ${r.build}${r.interrupted ? ' — INTERRUPTED' : ''}`,
-    `${r.runs} executions, ${r.steps} steps in ${wall.toFixed(2)} s (${(r.stepsPerSecond / 1e6).toFixed(2)} M steps/s); ` +
-      `simulated ${virtual.toFixed(3)} s of virtual time (${wall > 0 ? (virtual / wall).toFixed(2) : '-'}× wall clock)`,
+    `${r.runs} executions, ${r.steps} steps in ${duration(wallNs)} (${(r.stepsPerSecond / 1e6).toFixed(2)} M steps/s); ` +
+      `simulated ${duration(r.virtualNs)} of virtual time (${wallNs > 0 ? (r.virtualNs / wallNs).toPrecision(2) : '-'}× wall clock)`,
     ...r.summary,
   ];
   r.failures.forEach((f, i) => {

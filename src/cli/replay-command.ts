@@ -7,7 +7,7 @@
 import { formatVerdict } from '../check/verdict.js';
 import { replayFromHw } from '../explore/from-hw.js';
 import { replayScheduleFile } from '../explore/replay-file.js';
-import { formatTimeline } from '../explore/timeline.js';
+import { formatPreemptions, formatTimeline } from '../explore/timeline.js';
 import { VpmuLabError } from '../host/errors.js';
 import { intFlag, toJson, type ParsedArgs } from './args.js';
 
@@ -40,8 +40,9 @@ export function replayCommand(args: ParsedArgs): number {
       [
         `replay ${r.file}: ${r.scenario.name}, seed ${r.schedule.seed}, found by ${r.schedule.strategy} (campaign seed ${r.schedule.campaignSeed})`,
         '',
-        ...formatTimeline(e.machine, { last }),
+        ...formatTimeline(e.machine, { last, preempted: e.preempted }),
         '',
+        formatPreemptions(e.machine, e.preempted),
         `${e.steps} steps, ${e.preemptions} preemptions; trace ${e.traceHash} — ${r.identical ? 'identical to the recording' : 'DIVERGED'}`,
         r.divergence ? `FAILURE: uncontrolled-nondeterminism — ${r.divergence}` : formatVerdict(e.verdict),
       ].join('\n'),
@@ -77,7 +78,7 @@ function replayHwCommand(args: ParsedArgs): number {
       [
         `replay --from-hw ${args.positionals[0]}: ${r.scenario.name}, seed ${r.hw.seed}; the hw run logged ${r.logSteps} seam steps up to its stop (hw verdict: ${hwVerdict})`,
         '',
-        ...formatTimeline(e.machine, { last }),
+        ...formatTimeline(e.machine, { last, preempted: e.preempted }),
         '',
         divergence ?? `the sim followed every logged step (${r.logSteps}), then wound the run down (${e.steps} steps in all)`,
         `${r.reproduced ? 'reproduced in sim' : 'NOT reproduced in sim'}; schedule written: vpmu-lab replay ${r.scheduleFile}`,

@@ -19,22 +19,24 @@ export interface DriveHooks {
 export interface Driven {
   readonly switches: Switches;
   readonly preemptions: number;
+  /** Each preemption: the step, and the thread that could have stepped but was passed over. */
+  readonly preempted: { readonly step: number; readonly thread: number }[];
   /** The exception that escaped a thread, which ended the loop. */
   readonly crashed?: { readonly thread: string; readonly step: number; readonly error: unknown };
 }
 
 export function drive(sim: SimMachine, strategy: Strategy, hooks: DriveHooks): Driven {
   const switches: Switches = { steps: [], threads: [] };
-  let preemptions = 0;
+  const preempted: { step: number; thread: number }[] = [];
   const runnable: number[] = [];
   for (;;) {
     const n = sim.runnableInto(runnable);
     if (n === 0) {
       const live = sim.live();
-      if (live.length === 0 || !hooks.stuck(live)) return { switches, preemptions };
+      if (live.length === 0 || !hooks.stuck(live)) return { switches, preemptions: preempted.length, preempted };
       continue;
     }
-    if (hooks.end?.()) return { switches, preemptions };
+    if (hooks.end?.()) return { switches, preemptions: preempted.length, preempted };
     const step = sim.steps;
     const current = sim.current;
     const chosen = strategy.pick(runnable, n, current, step);
@@ -42,11 +44,11 @@ export function drive(sim: SimMachine, strategy: Strategy, hooks: DriveHooks): D
       switches.steps.push(step);
       switches.threads.push(chosen);
     }
-    if (isPreemption(runnable, n, current, chosen)) preemptions++;
+    if (isPreemption(runnable, n, current, chosen)) preempted.push({ step, thread: current });
     try {
       sim.step(chosen);
     } catch (error) {
-      return { switches, preemptions, crashed: { thread: sim.thread(chosen).task.name, step, error } };
+      return { switches, preemptions: preempted.length, preempted, crashed: { thread: sim.thread(chosen).task.name, step, error } };
     }
   }
 }

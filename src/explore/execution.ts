@@ -47,6 +47,8 @@ export interface Execution {
   readonly switches: Switches;
   /** Switches away from a thread that could have stepped. */
   readonly preemptions: number;
+  /** Where each preemption happened and whom it passed over. */
+  readonly preempted: readonly { readonly step: number; readonly thread: number }[];
   readonly virtualNs: number;
   readonly wallMs: number;
   readonly machine: SimMachine;
@@ -128,6 +130,7 @@ export function runExecution(base: Scenario, strategy: Strategy, opts: Execution
     traceHash: sim.traceHash(),
     switches: d.switches,
     preemptions: d.preemptions,
+    preempted: d.preempted,
     virtualNs: vns,
     wallMs: performance.now() - t0,
     machine: sim,

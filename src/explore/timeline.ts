@@ -4,7 +4,8 @@
  */
 import { describeOp, type SimMachine } from './sim.js';
 
-export function formatTimeline(sim: SimMachine, opts: { last?: number } = {}): string[] {
+export function formatTimeline(sim: SimMachine, opts: { last?: number; preempted?: readonly { step: number; thread: number }[] } = {}): string[] {
+  const passedOver = new Map((opts.preempted ?? []).map((p) => [p.step, p.thread]));
   const rec = sim.recorded;
   if (!rec) throw new Error('timeline: the execution was not recorded');
   const names = sim.threads.map((t) => t.task.name);
@@ -17,7 +18,17 @@ export function formatTimeline(sim: SimMachine, opts: { last?: number } = {}): s
   for (let k = from; k < total; k++) {
     const t = rec.thread[k]!;
     const lane = '.'.repeat(t) + '●' + '.'.repeat(names.length - t - 1);
-    lines.push(`${String(k).padStart(7)}  ${lane}  ${names[t]!.padEnd(width)}  ${describeOp(rec.op[k]!)}`);
+    const over = passedOver.get(k);
+    const mark = over === undefined ? '' : `   ⟵ preempts ${names[over]}`;
+    lines.push(`${String(k).padStart(7)}  ${lane}  ${names[t]!.padEnd(width)}  ${describeOp(rec.op[k]!)}${mark}`);
   }
   return lines;
+}
+
+/** "step 12 (pcpu1 preempts vmm:configurator), …": where a schedule preempted, in one line. */
+export function formatPreemptions(sim: SimMachine, preempted: readonly { step: number; thread: number }[]): string {
+  if (preempted.length === 0) return 'no preemptions';
+  const rec = sim.recorded;
+  const name = (t: number) => sim.thread(t).task.name;
+  return `preemptions: ${preempted.map((p) => `step ${p.step} (${rec ? `${name(rec.thread[p.step]!)} preempts ` : 'passes over '}${name(p.thread)})`).join(', ')}`;
 }
