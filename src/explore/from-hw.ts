@@ -106,7 +106,7 @@ export function replayFromHw(file: string, opts: { record?: boolean } = {}): Fro
 }
 
 function describeLogged(kind: number, arg: number, world: World): string {
-  if (kind === EVENT_KIND.LOCK || kind === EVENT_KIND.UNLOCK) return `${eventKindName(kind)} ${world.locks[arg]?.name ?? `lock #${arg}`}`;
-  if (kind === EVENT_KIND.POINT || kind === EVENT_KIND.PARK) return `${eventKindName(kind)} ${labelOf(arg) ?? `label #${arg}`}`;
+  if (kind === EVENT_KIND.LOCK || kind === EVENT_KIND.UNLOCK) return `${eventKindName(kind)} ${world.locks[arg]?.name ?? `#${arg}`}`;
+  if (kind === EVENT_KIND.POINT || kind === EVENT_KIND.PARK) return `${eventKindName(kind)} ${labelOf(arg) ?? `#${arg}`}`;
   return eventKindName(kind);
 }
