@@ -29,7 +29,7 @@ export function buildReport(
     clusterMigrations: total(STAT.CLUSTER_MIGRATIONS),
     guestEntries: total(STAT.ENTRIES),
   };
-  const plans = s.vms.flatMap((vm, i) => vm.vcpus.map((p, id) => ({ ...p, vm: i, id })));
+  const plans = s.vms.flatMap((vm, i) => vm.vcpus.map((p, id) => ({ vm: i, id, workload: p.workload })));
   return {
     scenario: s.name,
     host: s.topology.name,
@@ -89,8 +89,8 @@ export function buildReport(
 }
 
 function crashOf(world: World, control: Control, v: number): Pick<RunReport['vcpus'][number], 'crash' | 'crashRecord'> {
+  if (control.crashKind(v) === CRASH.NONE) return {}; // the common case: no record to decode
   const c = control.crash(v);
-  if (c.kind === CRASH.NONE) return {};
   const pmu = (entry: number) => (entry >= 0 ? world.host.pmuOf(entry).name : null);
   return {
     crash: c.kind === CRASH.UNDEF ? 'undef' : 'workload',
@@ -105,15 +105,19 @@ function crashOf(world: World, control: Control, v: number): Pick<RunReport['vcp
   };
 }
 
-/** Results by errno name over the threads' histograms ("other" for errnos past the table). */
+/**
+ * Results by errno name over the threads' histograms ("other" for errnos past the table).
+ * A plain loop over the words: every report reads every slot, and most are zero.
+ */
 function errnoBreakdown(control: Control, slots: readonly number[]): Record<string, number> {
   const results: Record<string, number> = {};
   for (const slot of slots) {
-    control.errnoCounts(slot).forEach((n, e) => {
-      if (n === 0n) return;
+    for (let e = 0; e < ERRNO_SLOTS; e++) {
+      const n = control.errnoCount(slot, e);
+      if (n === 0n) continue;
       const name = e === ERRNO_SLOTS - 1 ? 'other' : errnoName(-e);
       results[name] = (results[name] ?? 0) + Number(n);
-    });
+    }
   }
   return results;
 }

@@ -53,6 +53,10 @@ export interface CrashWords {
 const CRASH_TEXT_BYTES = 200;
 const CRASH_WORDS = 6 + CRASH_TEXT_BYTES / 4;
 
+/** Shared by every Control: crash texts are rare, but a new coder per call is not cheap. */
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
 /** `waitingOn` of a thread that waits for an RCU grace period rather than a lock. */
 export const WAITING_GRACE_PERIOD = -2;
 
@@ -68,7 +72,7 @@ export interface ControlShape {
 export class Control {
   readonly i32: Int32Array;
   readonly u64: BigUint64Array;
-  private readonly o: ReturnType<typeof offsets>;
+  private readonly o: Offsets;
 
   constructor(
     readonly shape: ControlShape,
@@ -158,7 +162,7 @@ export class Control {
     this.i32[at + 3] = c.sourcePmu;
     this.i32[at + 4] = c.targetPmu;
     const bytes = new Uint8Array(this.i32.buffer, this.i32.byteOffset + (at + 6) * 4, CRASH_TEXT_BYTES);
-    const n = new TextEncoder().encodeInto(c.message.slice(0, CRASH_TEXT_BYTES), bytes).written;
+    const n = utf8Encoder.encodeInto(c.message.slice(0, CRASH_TEXT_BYTES), bytes).written;
     this.i32[at + 5] = n;
     this.i32[this.o.CRASH_KIND + v] = c.kind;
   }
@@ -173,7 +177,7 @@ export class Control {
       register: this.i32[at + 2]!,
       sourcePmu: this.i32[at + 3]!,
       targetPmu: this.i32[at + 4]!,
-      message: new TextDecoder().decode(bytes),
+      message: utf8Decoder.decode(bytes),
     };
   }
   /** Per-vCPU PRNG state (seeded policy), so a vCPU's draws do not depend on the worker. */
@@ -212,8 +216,9 @@ export class Control {
   countErrno(thread: number, ret: number): void {
     Atomics.add(this.u64, this.o.ERRNOS + thread * ERRNO_SLOTS + Math.min(-ret, ERRNO_SLOTS - 1), 1n);
   }
-  errnoCounts(thread: number): bigint[] {
-    return Array.from({ length: ERRNO_SLOTS }, (_, e) => Atomics.load(this.u64, this.o.ERRNOS + thread * ERRNO_SLOTS + e));
+  /** How many of thread's ioctls or runs returned -errno (`ERRNO_SLOTS - 1`: any errno past the table). */
+  errnoCount(thread: number, errno: number): bigint {
+    return Atomics.load(this.u64, this.o.ERRNOS + thread * ERRNO_SLOTS + errno);
   }
   setStatus(thread: number, status: number, waitingOn = -1): void {
     Atomics.store(this.i32, this.o.WAITING_ON + thread, waitingOn);
@@ -227,7 +232,24 @@ export class Control {
   }
 }
 
-function offsets({ cpus, vcpus, threads }: ControlShape) {
+type Offsets = ReturnType<typeof layOut>;
+
+/**
+ * The region's layout for a shape: one frozen object per shape, since the sim driver makes a
+ * Control for every execution and the layout only depends on the three counts.
+ */
+const layouts = new Map<string, Offsets>();
+function offsets(shape: ControlShape): Offsets {
+  const key = `${shape.cpus},${shape.vcpus},${shape.threads}`;
+  let o = layouts.get(key);
+  if (!o) {
+    o = Object.freeze(layOut(shape));
+    layouts.set(key, o);
+  }
+  return o;
+}
+
+function layOut({ cpus, vcpus, threads }: ControlShape) {
   const L = new LayoutBuilder();
   const o = {
     STOP: L.i32(),

@@ -34,19 +34,43 @@ export function rngSeed(policy: Policy, v: number): number {
   return xorshift32((policy.seed * 0x9e3779b1 + v * 0x85ebca6b) | 0);
 }
 
-/** CPUs grouped by the CPU PMU that covers them (uncovered CPUs form one more group). */
-export function pmuGroups(t: Topology): number[][] {
+/** A topology's CPU groups and each CPU's group, worked out once: topologies are immutable. */
+interface Groups {
+  readonly groups: readonly (readonly number[])[];
+  readonly clusterOf: readonly number[];
+}
+const groupsByTopology = new WeakMap<Topology, Groups>();
+
+function groupsOf(t: Topology): Groups {
+  let g = groupsByTopology.get(t);
+  if (!g) {
+    const groups = computePmuGroups(t);
+    const of = new Array<number>(t.cpus).fill(-1);
+    groups.forEach((cpus, i) => cpus.forEach((c) => (of[c] = i)));
+    g = Object.freeze({ groups: Object.freeze(groups.map((cpus) => Object.freeze(cpus))), clusterOf: Object.freeze(of) });
+    groupsByTopology.set(t, g);
+  }
+  return g;
+}
+
+function computePmuGroups(t: Topology): number[][] {
   const groups = t.pmus.filter((p) => p.kind === 'cpu').map((p) => [...p.cpus]);
   const covered = new Set(groups.flat());
   const rest = Array.from({ length: t.cpus }, (_, c) => c).filter((c) => !covered.has(c));
   return rest.length > 0 ? [...groups, rest] : groups;
 }
 
-/** For each CPU, the index of its group in `pmuGroups`. */
-export function clusterOf(t: Topology): number[] {
-  const of = new Array<number>(t.cpus).fill(-1);
-  pmuGroups(t).forEach((cpus, g) => cpus.forEach((c) => (of[c] = g)));
-  return of;
+/**
+ * CPUs grouped by the CPU PMU that covers them (uncovered CPUs form one more group). Cached
+ * per topology (a ping-pong placement asks at every quantum), hence frozen.
+ */
+export function pmuGroups(t: Topology): readonly (readonly number[])[] {
+  return groupsOf(t).groups;
+}
+
+/** For each CPU, the index of its group in `pmuGroups` (cached and frozen likewise). */
+export function clusterOf(t: Topology): readonly number[] {
+  return groupsOf(t).clusterOf;
 }
 
 export interface Placement {

@@ -4,15 +4,53 @@
  * the hw coordinator and the sim driver, so both start from the same world.
  */
 import { Vcpu } from '../api/vcpu.js';
+import type { Topology } from '../host/topology.js';
+import type { Profile } from '../kvm/profile.js';
 import { createVcpu } from '../kvm/vm-ioctl.js';
 import { runDirect } from '../sync/direct.js';
 import { SCHED, type Control } from './control.js';
 import type { Scenario } from './scenario.js';
 import { resolvePolicy, rngSeed } from './scheduler.js';
 import { setUpVm } from './vm-setup.js';
-import type { World } from './world.js';
+import type { World, WorldSnapshot } from './world.js';
 
+/**
+ * Sets up a world fresh from `World.create`. The sim driver does this for every execution
+ * — a dozen ioctls through the direct driver, which cost more than a short execution's
+ * steps — and the result depends only on the world's shape and the VMs' set-up plan, and
+ * lives entirely in the world's buffer (the premise of `World.attach`). So the first
+ * set-up of a (topology, profile, plan) is performed and its bytes kept; later ones copy
+ * them in. A set-up that fails throws every time, as before: nothing is kept.
+ */
 export function setUpWorld(world: World, s: Scenario): void {
+  const byPlan = setUpsOf(world);
+  const key = setUpKey(s);
+  const done = byPlan.get(key);
+  if (done) return world.restore(done);
+  performSetUp(world, s);
+  byPlan.set(key, world.snapshot());
+}
+
+/** Snapshots of set-up worlds by topology, profile and `setUpKey`. */
+const setUps = new WeakMap<Topology, WeakMap<Profile, Map<string, WorldSnapshot>>>();
+
+function setUpsOf(world: World): Map<string, WorldSnapshot> {
+  const { topology, profile } = world.shape;
+  let byProfile = setUps.get(topology);
+  if (!byProfile) setUps.set(topology, (byProfile = new WeakMap()));
+  let byPlan = byProfile.get(profile);
+  if (!byPlan) byProfile.set(profile, (byPlan = new Map()));
+  return byPlan;
+}
+
+/** Everything of a scenario that set-up (and the fresh world's shape) reads, as text. */
+function setUpKey(s: Scenario): string {
+  return JSON.stringify(
+    s.vms.map((p) => [p.irqchip, p.config, p.pmu, p.initCpu, p.vgicInit, p.vcpus.map((v) => v.setup)]),
+  );
+}
+
+function performSetUp(world: World, s: Scenario): void {
   s.vms.forEach((plan, i) => {
     const vm = world.vms[i]!;
     vm.vcpus.forEach((v, j) => {

@@ -1,7 +1,7 @@
 /**
- * The model state of a run, on SharedArrayBuffers: the host's `arm_pmus` list, an RCU
+ * The model state of a run, on one SharedArrayBuffer: the host's `arm_pmus` list, an RCU
  * domain, every VM with its vGIC and vCPUs, and each vCPU's guest memory. The coordinator
- * `create`s it; every worker `attach`es to the same buffers and builds the same object
+ * `create`s it; every worker `attach`es to the same buffer and builds the same object
  * graph in the same order, so lock ids (the index in `locks`) agree across threads.
  */
 import { HostModel } from '../host/host-model.js';
@@ -13,6 +13,7 @@ import type { Profile } from '../kvm/profile.js';
 import { KvmVcpu, vcpuLayout } from '../kvm/vcpu-state.js';
 import { Vgic, vgicLayout } from '../kvm/vgic.js';
 import { KvmVm, vmLayout } from '../kvm/vm-state.js';
+import type { Layout } from '../mem/region.js';
 import type { LockRef } from '../sync/lock.js';
 import { RcuDomain, rcuLayout } from '../sync/rcu.js';
 
@@ -22,19 +23,45 @@ export interface WorldShape {
   readonly vms: readonly { readonly irqchip: boolean; readonly vcpus: number }[];
 }
 
+/** What a worker needs to attach to a world: its one buffer (the shape gives the layout). */
 export interface WorldBuffers {
-  readonly list: SharedArrayBuffer;
-  readonly banks: SharedArrayBuffer;
-  readonly rcu: SharedArrayBuffer;
-  readonly vms: readonly {
-    readonly vm: SharedArrayBuffer;
-    readonly vgic: SharedArrayBuffer;
-    readonly vcpus: readonly SharedArrayBuffer[];
-    readonly guest: readonly SharedArrayBuffer[];
-  }[];
+  readonly buffer: SharedArrayBuffer;
 }
 
-const sab = (b: ArrayBuffer | SharedArrayBuffer) => b as SharedArrayBuffer;
+/** The bytes of a world's buffer (`World.snapshot`). */
+export type WorldSnapshot = Uint8Array;
+
+/**
+ * Where each object's region starts in the world's buffer. Every region of a world shares
+ * one SharedArrayBuffer: the sim driver builds a world per execution, and a buffer each
+ * (a dozen of them) cost more than the rest of the world's creation.
+ */
+interface WorldPlan {
+  readonly bytes: number;
+  readonly list: number;
+  readonly banks: number;
+  readonly rcu: number;
+  readonly vms: readonly { readonly vm: number; readonly vgic: number; readonly vcpus: readonly number[]; readonly guest: readonly number[] }[];
+}
+
+function planOf(shape: WorldShape): WorldPlan {
+  let bytes = 0;
+  const place = (layout: Layout) => {
+    const at = bytes;
+    bytes += layout.paddedLength;
+    return at;
+  };
+  const list = place(pmuListLayout);
+  const banks = place(pcpuBanksLayout(shape.topology.cpus));
+  const rcu = place(rcuLayout);
+  const vms = shape.vms.map((spec) => ({
+    vm: place(vmLayout),
+    vgic: place(vgicLayout),
+    vcpus: Array.from({ length: spec.vcpus }, () => place(vcpuLayout)),
+    guest: Array.from({ length: spec.vcpus }, () => place(guestMemoryLayout)),
+  }));
+  return { bytes, list, banks, rcu, vms };
+}
 
 export class World {
   /** Every vCPU of every VM, in VM order then vCPU id: the engine's global vCPU index. */
@@ -49,6 +76,7 @@ export class World {
     readonly rcu: RcuDomain,
     readonly vms: readonly KvmVm[],
     guest: GuestMemory[][],
+    private readonly buffer: SharedArrayBuffer,
   ) {
     for (const [i, vm] of vms.entries()) {
       this.vcpus.push(...vm.vcpus);
@@ -59,47 +87,53 @@ export class World {
 
   /** Boots the host and creates every VM and vCPU (KVM_CREATE_VM / KVM_CREATE_VCPU). */
   static create(shape: WorldShape): World {
-    const host = HostModel.boot(shape.topology, shape.profile, true);
-    const vms = shape.vms.map((spec, id) => {
-      const vm = new KvmVm(id, host, vmLayout.allocate(true), new Vgic(vgicLayout.allocate(true), spec.irqchip));
-      for (let v = 0; v < spec.vcpus; v++) vm.vcpus.push(new KvmVcpu(vm, v, vcpuLayout.allocate(true)));
-      return vm;
-    });
-    const guest = shape.vms.map((spec) => Array.from({ length: spec.vcpus }, () => guestMemoryLayout.allocate(true)));
-    return new World(shape, host, new RcuDomain(rcuLayout.allocate(true)), vms, guest);
+    const plan = planOf(shape);
+    return World.build(shape, plan, new SharedArrayBuffer(plan.bytes), true);
   }
 
   /** The same world, seen from another thread. */
   static attach(shape: WorldShape, b: WorldBuffers): World {
+    return World.build(shape, planOf(shape), b.buffer, false);
+  }
+
+  /**
+   * The object graph over `buffer`, in the same order in every thread (lock ids agree).
+   * `fresh`: initialise the state (boot the host, create the VMs); else it is already there.
+   */
+  private static build(shape: WorldShape, plan: WorldPlan, buffer: SharedArrayBuffer, fresh: boolean): World {
     const host = new HostModel(
       shape.topology,
       shape.profile,
-      pmuListLayout.view(b.list),
-      pcpuBanksLayout(shape.topology.cpus).view(b.banks),
-      false,
+      pmuListLayout.view(buffer, plan.list),
+      pcpuBanksLayout(shape.topology.cpus).view(buffer, plan.banks),
+      fresh,
     );
-    const vms = b.vms.map((vb, id) => {
-      const vm = new KvmVm(id, host, vmLayout.view(vb.vm), new Vgic(vgicLayout.view(vb.vgic)), false);
-      vb.vcpus.forEach((buf, v) => vm.vcpus.push(new KvmVcpu(vm, v, vcpuLayout.view(buf), false)));
+    const vms = shape.vms.map((spec, id) => {
+      const at = plan.vms[id]!;
+      const vgic = new Vgic(vgicLayout.view(buffer, at.vgic), fresh ? spec.irqchip : undefined);
+      const vm = new KvmVm(id, host, vmLayout.view(buffer, at.vm), vgic, fresh);
+      at.vcpus.forEach((offset, v) => vm.vcpus.push(new KvmVcpu(vm, v, vcpuLayout.view(buffer, offset), fresh)));
       return vm;
     });
-    const guest = b.vms.map((vb) => vb.guest.map((buf) => guestMemoryLayout.view(buf)));
-    return new World(shape, host, new RcuDomain(rcuLayout.view(b.rcu)), vms, guest);
+    const guest = plan.vms.map((at) => at.guest.map((offset) => guestMemoryLayout.view(buffer, offset)));
+    return new World(shape, host, new RcuDomain(rcuLayout.view(buffer, plan.rcu)), vms, guest, buffer);
   }
 
   buffers(): WorldBuffers {
-    let g = 0;
-    return {
-      list: sab(this.host.list.region.buffer),
-      banks: sab(this.host.banks.region.buffer),
-      rcu: sab(this.rcu.region.buffer),
-      vms: this.vms.map((vm) => ({
-        vm: sab(vm.region.buffer),
-        vgic: sab(vm.vgic.region.buffer),
-        vcpus: vm.vcpus.map((v) => sab(v.region.buffer)),
-        guest: vm.vcpus.map(() => sab(this.guestMemory[g++]!.buffer)),
-      })),
-    };
+    return { buffer: this.buffer };
+  }
+
+  /** A copy of the world's state (every region's bytes). */
+  snapshot(): WorldSnapshot {
+    return new Uint8Array(this.buffer).slice();
+  }
+
+  /** Overwrites the world's state with a snapshot of a world of the same shape. */
+  restore(snapshot: WorldSnapshot): void {
+    if (snapshot.byteLength !== this.buffer.byteLength) {
+      throw new RangeError(`world snapshot has ${snapshot.byteLength} bytes, the world ${this.buffer.byteLength}`);
+    }
+    new Uint8Array(this.buffer).set(snapshot);
   }
 
   lockId(lock: LockRef): number {

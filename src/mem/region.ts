@@ -51,15 +51,24 @@ export class Layout {
     return this.view(buffer);
   }
 
-  /** Views over an existing buffer (e.g. one received by a worker). */
-  view(buffer: ArrayBuffer | SharedArrayBuffer): Region {
-    if (buffer.byteLength < this.byteLength) {
-      throw new RangeError(`region needs ${this.byteLength} bytes, buffer has ${buffer.byteLength}`);
+  /** Bytes this region takes in a buffer shared with others: the next one starts 8-aligned. */
+  get paddedLength(): number {
+    return (this.byteLength + 7) & ~7;
+  }
+
+  /**
+   * Views over an existing buffer (e.g. one received by a worker), from `byteOffset` (a
+   * multiple of 8) when several regions share the buffer.
+   */
+  view(buffer: ArrayBuffer | SharedArrayBuffer, byteOffset = 0): Region {
+    if (byteOffset % 8 !== 0) throw new RangeError(`region offset ${byteOffset} is not 8-byte aligned`);
+    if (buffer.byteLength < byteOffset + this.byteLength) {
+      throw new RangeError(`region needs ${this.byteLength} bytes at ${byteOffset}, buffer has ${buffer.byteLength}`);
     }
     return {
       buffer,
-      u64: new BigUint64Array(buffer, 0, this.u64Words),
-      i32: new Int32Array(buffer, this.u64Words * 8, this.i32Words),
+      u64: new BigUint64Array(buffer, byteOffset, this.u64Words),
+      i32: new Int32Array(buffer, byteOffset + this.u64Words * 8, this.i32Words),
     };
   }
 }
