@@ -120,9 +120,12 @@ export function* pcpuLoop(scenario: Scenario, world: World, control: Control, cp
 
   control.setStatus(slot, STATUS.IDLE);
   try {
-    while (!control.stopped()) {
-      yield CLAIM; // the scan races with other pCPUs placing vCPUs here
+    for (;;) {
+      // The doorbell first, then the stop word: stop() sets the word before it rings, so a
+      // stop that rang before `seen` is seen here, and one that rings after ends the park.
       const seen = control.doorbell(cpu);
+      if (control.stopped()) break;
+      yield CLAIM; // the scan races with other pCPUs placing vCPUs here
       let v = -1;
       for (let k = 0; k < plans.length && v < 0; k++) {
         const cand = (scan + k) % plans.length;
