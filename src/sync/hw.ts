@@ -98,12 +98,15 @@ export class HwTask extends Task {
 
   /** Performs a step the way runHw does: outside the gate if it may block, logged in order. */
   step(op: SyncOp): void {
+    // Every step boundary opens the gate, so other threads may interleave at each seam
+    // step as they would without recording (and as the sim lets them).
+    this.gate?.exit();
     if (mayBlock(op)) {
-      this.gate?.exit();
       this.perform(op);
       this.gate?.enter();
       this.hooks.onStep?.(op);
     } else {
+      this.gate?.enter();
       this.hooks.onStep?.(op);
       this.perform(op);
     }
