@@ -49,7 +49,7 @@ function formatExplore(r: ExploreResult): string {
   const wallNs = r.wallMs * 1e6;
   const out = [
     `explore ${r.scenario} — strategy ${r.strategy}, build ${r.build}${r.interrupted ? ' — INTERRUPTED' : ''}`,
-    `${r.runs} executions, ${r.steps} steps in ${duration(wallNs)} (${(r.stepsPerSecond / 1e6).toFixed(2)} M steps/s); ` +
+    `${r.runs} executions, ${r.steps} steps, ${r.migrations} injected migrations in ${duration(wallNs)} (${(r.stepsPerSecond / 1e6).toFixed(2)} M steps/s); ` +
       `simulated ${duration(r.virtualNs)} of virtual time (${wallNs > 0 ? (r.virtualNs / wallNs).toPrecision(2) : '-'}× wall clock)`,
     ...r.summary,
   ];
@@ -57,7 +57,7 @@ function formatExplore(r: ExploreResult): string {
     out.push(
       '',
       `failure ${i + 1}: ${f.oracle} — ${f.reason}`,
-      `  seed ${f.seed}, trace ${f.traceHash}, ${f.steps} steps; replayed once: identical`,
+      `  seed ${f.seed}, trace ${f.traceHash}, ${f.steps} steps, ${f.migrations} injected migrations; replayed once: identical`,
       `  replay: vpmu-lab replay ${f.replayFile}`,
     );
     if (f.minimal) {

@@ -69,7 +69,8 @@ export function* pcpuLoop(scenario: Scenario, world: World, control: Control, cp
       // The guest died: its workload's own fatal error, or an UNDEF it did not expect (a
       // counter it programmed vanished under it — the §8 item 13 race does that).
       if (!(e instanceof GuestCrash) && !(e instanceof GuestUndefined)) throw e;
-      crash = crashWords(vcpu, e, nAtEntry);
+      // Where the guest was when it died: this CPU, unless its thread was migrated mid-run.
+      crash = crashWords(vcpu, e, nAtEntry, guest?.cpu ?? cpu);
       control.add(slot, STAT.CRASHES);
     }
     yield QUIESCENT;
@@ -101,15 +102,15 @@ export function* pcpuLoop(scenario: Scenario, world: World, control: Control, cp
   }
 
   /** Where and how the guest died: its register, the counter's PMU and this CPU's PMU. */
-  function crashWords(vcpu: KvmVcpu, e: GuestCrash | GuestUndefined, nAtEntry: number): Omit<CrashWords, 'quantum'> {
+  function crashWords(vcpu: KvmVcpu, e: GuestCrash | GuestUndefined, nAtEntry: number, diedOn: number): Omit<CrashWords, 'quantum'> {
     const source = vcpu.hasEvent(CYCLE_IDX) ? vcpu.eventPmu(CYCLE_IDX) : vcpu.vm.armPmu;
     // The PMU covering this CPU: a lock-free look at the never-reclaimed PMU table (report only).
     const list = world.host.list;
     let target = -1;
-    for (let i = 0; i < list.count() && target < 0; i++) if (list.covers(i, cpu)) target = i;
+    for (let i = 0; i < list.count() && target < 0; i++) if (list.covers(i, diedOn)) target = i;
     return {
       kind: e instanceof GuestUndefined ? CRASH.UNDEF : CRASH.WORKLOAD,
-      cpu,
+      cpu: diedOn,
       register: e.register === undefined ? -1 : registerNames.indexOf(e.register),
       sourcePmu: source,
       targetPmu: target,

@@ -16,9 +16,10 @@ import { vmmLoop } from '../engine/vmm-loop.js';
 import { World } from '../engine/world.js';
 import { initSchedule, setUpWorld } from '../engine/world-setup.js';
 import { GUEST_TRAP_LABEL } from '../kvm/guest-cpu.js';
+import { VCPU_FLAG } from '../kvm/vcpu-state.js';
 import { oracleOfError, verdictOf, type Verdict } from '../check/verdict.js';
 import { describeDeadlock, drive } from './drive.js';
-import type { Switches } from './schedule.js';
+import type { Migrations, Switches } from './schedule.js';
 import { SimMachine, type SimThread } from './sim.js';
 import type { Strategy } from './strategy.js';
 
@@ -49,6 +50,8 @@ export interface Execution {
   readonly preemptions: number;
   /** Where each preemption happened and whom it passed over. */
   readonly preempted: readonly { readonly step: number; readonly thread: number }[];
+  /** Injected preempt-and-migrate actions (replays this execution with the switches). */
+  readonly migrations: Migrations;
   readonly virtualNs: number;
   readonly wallMs: number;
   readonly machine: SimMachine;
@@ -94,6 +97,8 @@ export function runExecution(base: Scenario, strategy: Strategy, opts: Execution
       failure = control.stopped() ? hangAtStop(sim, live) : { kind: 'deadlock', ...describeDeadlock(sim, live) };
       return false;
     },
+    // A vCPU thread is only ever moved to a CPU no vCPU is loaded on (a CPU runs one task).
+    migration: { cpus: s.topology.cpus, canMoveTo: (cpu) => !world.vcpus.some((v) => v.cpu === cpu && v.hasFlag(VCPU_FLAG.LOADED)) },
     end: () => {
       const steps = sim.steps;
       if (!control.stopped()) {
@@ -131,6 +136,7 @@ export function runExecution(base: Scenario, strategy: Strategy, opts: Execution
     switches: d.switches,
     preemptions: d.preemptions,
     preempted: d.preempted,
+    migrations: d.migrations,
     virtualNs: vns,
     wallMs: performance.now() - t0,
     machine: sim,

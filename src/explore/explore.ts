@@ -11,7 +11,7 @@ import type { Scenario, ScenarioSpec } from '../engine/scenario.js';
 import type { OracleName } from '../check/verdict.js';
 import { buildId } from './build-id.js';
 import { runExecution, type Execution } from './execution.js';
-import { SCHEDULE_FORMAT, writeSchedule, type ScheduleFile, type Switches } from './schedule.js';
+import { SCHEDULE_FORMAT, writeSchedule, type Migrations, type ScheduleFile, type Switches } from './schedule.js';
 import { shrinkSchedule } from './shrink.js';
 import { DfsStrategy } from './strategies/dfs.js';
 import { PctStrategy } from './strategies/pct.js';
@@ -52,6 +52,8 @@ export interface FailureReport {
   readonly traceHash: string;
   readonly steps: number;
   readonly replayFile: string;
+  /** Injected migrations of the failing execution. */
+  readonly migrations: number;
   readonly minimal?: { preemptions: number; migrations: number; switches: number; steps: number; traceHash: string; replayFile: string; locallyMinimal: boolean };
 }
 
@@ -62,6 +64,8 @@ export interface ExploreResult {
   readonly build: string;
   readonly runs: number;
   readonly steps: number;
+  /** Preempt-and-migrate actions the strategy injected, over all executions. */
+  readonly migrations: number;
   readonly stepsPerSecond: number;
   readonly wallMs: number;
   /** Virtual time simulated, summed over executions (ns). */
@@ -103,6 +107,7 @@ export async function explore(spec: ScenarioSpec, s: Scenario, o: ExploreOptions
   const failures: FailureReport[] = [];
   let runs = 0;
   let steps = 0;
+  let migrations = 0;
   let virtualNs = 0;
   let searchMs = 0;
   let lastProgress = t0;
@@ -116,6 +121,7 @@ export async function explore(spec: ScenarioSpec, s: Scenario, o: ExploreOptions
     if (!e) break; // the strategy explored everything
     runs++;
     steps += e.steps;
+    migrations += e.migrations.steps.length;
     virtualNs += e.virtualNs;
     searchMs += e.wallMs;
     if (e.verdict.verdict === 'FAILURE') {
@@ -136,6 +142,7 @@ export async function explore(spec: ScenarioSpec, s: Scenario, o: ExploreOptions
     build,
     runs,
     steps,
+    migrations,
     // The search itself: replays and shrinking of failures are not counted.
     stepsPerSecond: searchMs > 0 ? Math.round((steps * 1000) / searchMs) : 0,
     wallMs,
@@ -150,7 +157,7 @@ export async function explore(spec: ScenarioSpec, s: Scenario, o: ExploreOptions
 function report(spec: ScenarioSpec, s: Scenario, o: ExploreOptions, strategy: string, build: string, e: Execution): FailureReport {
   mkdirSync(o.outDir, { recursive: true });
   const base = join(o.outDir, `${safe(s.name)}-${strategy}-${e.seed}`);
-  const file = (sw: Switches, x: Execution, oracle: string | undefined): ScheduleFile => ({
+  const file = (sw: Switches, mg: Migrations, x: Execution, oracle: string | undefined): ScheduleFile => ({
     format: SCHEDULE_FORMAT,
     build,
     scenario: spec,
@@ -162,10 +169,11 @@ function report(spec: ScenarioSpec, s: Scenario, o: ExploreOptions, strategy: st
     traceHash: x.traceHash,
     ...(oracle ? { oracle } : {}),
     switches: sw,
+    migrations: mg,
   });
   const replayFile = `${base}.json`;
-  writeSchedule(replayFile, file(e.switches, e, e.verdict.oracle));
-  const again = runExecution(s, new ReplayStrategy(e.seed, e.switches, true), { maxSteps: o.maxSteps, stopOnFailure: true })!;
+  writeSchedule(replayFile, file(e.switches, e.migrations, e, e.verdict.oracle));
+  const again = runExecution(s, new ReplayStrategy(e.seed, e.switches, true, e.migrations), { maxSteps: o.maxSteps, stopOnFailure: true })!;
   if (again.traceHash !== e.traceHash) {
     return {
       oracle: 'uncontrolled-nondeterminism',
@@ -173,19 +181,20 @@ function report(spec: ScenarioSpec, s: Scenario, o: ExploreOptions, strategy: st
       seed: e.seed,
       traceHash: e.traceHash,
       steps: e.steps,
+      migrations: e.migrations.steps.length,
       replayFile,
     };
   }
-  const found: FailureReport = { oracle: e.verdict.oracle!, reason: e.verdict.reason!, seed: e.seed, traceHash: e.traceHash, steps: e.steps, replayFile };
+  const found: FailureReport = { oracle: e.verdict.oracle!, reason: e.verdict.reason!, seed: e.seed, traceHash: e.traceHash, steps: e.steps, migrations: e.migrations.steps.length, replayFile };
   if (o.shrinkMs <= 0) return found;
   const shrunk = shrinkSchedule(s, e, o.maxSteps, o.shrinkMs);
   const minFile = `${base}.min.json`;
-  writeSchedule(minFile, file(shrunk.switches, shrunk.execution, shrunk.execution.verdict.oracle));
+  writeSchedule(minFile, file(shrunk.switches, shrunk.migrations, shrunk.execution, shrunk.execution.verdict.oracle));
   return {
     ...found,
     minimal: {
       preemptions: shrunk.execution.preemptions,
-      migrations: 0,
+      migrations: shrunk.execution.migrations.steps.length,
       switches: shrunk.switches.steps.length,
       steps: shrunk.execution.steps,
       traceHash: shrunk.execution.traceHash,

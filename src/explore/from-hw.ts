@@ -101,6 +101,7 @@ export function replayFromHw(file: string, opts: { record?: boolean } = {}): Fro
     traceHash: execution.traceHash,
     ...(execution.verdict.oracle ? { oracle: execution.verdict.oracle } : {}),
     switches: execution.switches,
+    migrations: execution.migrations,
   });
   return { hw, scenario, execution, logSteps: steps.thread.length, ...(divergence ? { divergence } : {}), reproduced, scheduleFile };
 }

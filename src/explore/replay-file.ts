@@ -27,7 +27,7 @@ export interface Replay {
 export function replayScheduleFile(file: string, opts: { record?: boolean } = {}): Replay {
   const schedule = readSchedule(file);
   const scenario = resolveScenario(schedule.scenario, `${file}.scenario`);
-  const strategy = new ReplayStrategy(schedule.seed, schedule.switches, true);
+  const strategy = new ReplayStrategy(schedule.seed, schedule.switches, true, schedule.migrations);
   // A schedule converted from a hw run stops where the hw run stopped and batches traps alike.
   const converted = schedule.stopAfter !== undefined;
   const execution = runExecution(scenario, strategy, {

@@ -1,8 +1,9 @@
 /**
  * A schedule: what replays one execution exactly — the scenario, the execution's seed (its
- * placement PRNG) and the steps at which the strategy deviated from the non-preemptive
- * default (strategy.ts `defaultPick`), with the thread it picked there. Files are JSON,
- * the switches delta-encoded as [steps since the previous switch, thread] pairs.
+ * placement PRNG), the steps at which the strategy deviated from the non-preemptive
+ * default (strategy.ts `defaultPick`) with the thread it picked there, and the injected
+ * migrations. Files are JSON, delta-encoded: switches as [steps since the previous switch,
+ * thread] pairs, migrations as [steps since the previous one, thread, cpu] triples.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { badField, VpmuLabError } from '../host/errors.js';
@@ -12,6 +13,15 @@ export interface Switches {
   readonly steps: number[];
   readonly threads: number[];
 }
+
+/** Injected preempt-and-migrate actions: at step `steps[k]`, thread `threads[k]` moved to `cpus[k]`. */
+export interface Migrations {
+  readonly steps: number[];
+  readonly threads: number[];
+  readonly cpus: number[];
+}
+
+export const noMigrations = (): Migrations => ({ steps: [], threads: [], cpus: [] });
 
 export const SCHEDULE_FORMAT = 'vpmu-lab-schedule/1';
 
@@ -34,6 +44,7 @@ export interface ScheduleFile {
   readonly traceHash: string;
   readonly oracle?: string;
   readonly switches: Switches;
+  readonly migrations: Migrations;
 }
 
 export function writeSchedule(path: string, s: ScheduleFile): void {
@@ -43,8 +54,14 @@ export function writeSchedule(path: string, s: ScheduleFile): void {
     pairs.push([step - prev, s.switches.threads[k]!]);
     prev = step;
   });
-  const { switches: _omit, ...rest } = s;
-  writeFileSync(path, JSON.stringify({ ...rest, switches: pairs }) + '\n');
+  let at = 0;
+  const moves = s.migrations.steps.map((step, k) => {
+    const delta = step - at;
+    at = step;
+    return [delta, s.migrations.threads[k]!, s.migrations.cpus[k]!];
+  });
+  const { switches: _s, migrations: _m, ...rest } = s;
+  writeFileSync(path, JSON.stringify({ ...rest, switches: pairs, migrations: moves }) + '\n');
 }
 
 export function readSchedule(path: string): ScheduleFile {
@@ -73,5 +90,17 @@ export function readSchedule(path: string): ScheduleFile {
     steps.push(at);
     threads.push(p[1] as number);
   });
-  return { ...(o as unknown as ScheduleFile), switches: { steps, threads } };
+  const migrations = noMigrations();
+  if (o.migrations !== undefined && !Array.isArray(o.migrations)) throw badField(`${path}.migrations`, 'an array of [step delta, thread, cpu] triples', o.migrations);
+  let step = 0;
+  ((o.migrations as unknown[] | undefined) ?? []).forEach((m, k) => {
+    if (!Array.isArray(m) || m.length !== 3 || !m.every((x) => Number.isInteger(x) && x >= 0)) {
+      throw badField(`${path}.migrations[${k}]`, 'a [step delta, thread, cpu] triple of non-negative integers', m);
+    }
+    step += m[0] as number;
+    migrations.steps.push(step);
+    migrations.threads.push(m[1] as number);
+    migrations.cpus.push(m[2] as number);
+  });
+  return { ...(o as unknown as ScheduleFile), switches: { steps, threads }, migrations };
 }

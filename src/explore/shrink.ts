@@ -1,17 +1,19 @@
 /**
- * Shrinking a failing schedule: delta debugging (Zeller's ddmin) over its switches — the
- * steps where it deviated from the non-preemptive default. A candidate keeps a subset of
- * them and is replayed leniently (a kept switch to a thread that cannot step is skipped);
- * it is kept if the same oracle fires. The result is 1-minimal when the search finishes
- * inside its budget: removing any single remaining switch makes the failure go away.
+ * Shrinking a failing schedule: delta debugging (Zeller's ddmin) over its choices — the
+ * steps where it deviated from the non-preemptive default, and the migrations it injected.
+ * A candidate keeps a subset of them and is replayed leniently (a kept switch to a thread
+ * that cannot step is skipped); it is kept if the same oracle fires. The result is
+ * 1-minimal when the search finishes inside its budget: removing any single remaining
+ * choice makes the failure go away.
  */
 import type { Scenario } from '../engine/scenario.js';
 import { runExecution, type Execution } from './execution.js';
-import type { Switches } from './schedule.js';
+import type { Migrations, Switches } from './schedule.js';
 import { ReplayStrategy } from './strategies/replay.js';
 
 export interface ShrinkResult {
   readonly switches: Switches;
+  readonly migrations: Migrations;
   /** The replay of the shrunk schedule (it fails with the same oracle). */
   readonly execution: Execution;
   /** True if the search finished: 1-minimal. False: the budget ran out first. */
@@ -22,20 +24,30 @@ export interface ShrinkResult {
 export function shrinkSchedule(s: Scenario, failing: Execution, maxSteps: number, budgetMs: number): ShrinkResult {
   const oracle = failing.verdict.oracle;
   const deadline = performance.now() + budgetMs;
-  const replay = (sw: Switches) => runExecution(s, new ReplayStrategy(failing.seed, sw, false), { maxSteps, stopOnFailure: true })!;
-  const pick = (idx: readonly number[]): Switches => ({
-    steps: idx.map((i) => failing.switches.steps[i]!),
-    threads: idx.map((i) => failing.switches.threads[i]!),
-  });
+  const nSwitches = failing.switches.steps.length;
+  // Choice k < nSwitches is switch k; the others are migrations.
+  const pick = (idx: readonly number[]): { switches: Switches; migrations: Migrations } => {
+    const sw = idx.filter((i) => i < nSwitches);
+    const mg = idx.filter((i) => i >= nSwitches).map((i) => i - nSwitches);
+    const m = failing.migrations;
+    return {
+      switches: { steps: sw.map((i) => failing.switches.steps[i]!), threads: sw.map((i) => failing.switches.threads[i]!) },
+      migrations: { steps: mg.map((i) => m.steps[i]!), threads: mg.map((i) => m.threads[i]!), cpus: mg.map((i) => m.cpus[i]!) },
+    };
+  };
+  const replay = (idx: readonly number[]) => {
+    const { switches, migrations } = pick(idx);
+    return runExecution(s, new ReplayStrategy(failing.seed, switches, false, migrations), { maxSteps, stopOnFailure: true })!;
+  };
   let tries = 0;
   let best = failing;
   const fails = (idx: readonly number[]): Execution | undefined => {
     tries++;
-    const e = replay(pick(idx));
+    const e = replay(idx);
     return e.verdict.oracle === oracle ? e : undefined;
   };
 
-  let kept = failing.switches.steps.map((_, i) => i);
+  let kept = Array.from({ length: nSwitches + failing.migrations.steps.length }, (_, i) => i);
   let n = 2;
   let finished = false;
   while (performance.now() < deadline) {
@@ -59,11 +71,11 @@ export function shrinkSchedule(s: Scenario, failing: Execution, maxSteps: number
     if (reduced) continue;
     if (performance.now() >= deadline) break;
     if (size === 1) {
-      finished = true; // every single switch was tried: 1-minimal
+      finished = true; // every single choice was tried: 1-minimal
       break;
     }
     n = Math.min(n * 2, kept.length);
   }
-  if (best === failing) best = replay(pick(kept)); // the schedule as stored: its own replay
-  return { switches: pick(kept), execution: best, minimal: finished, tries };
+  if (best === failing) best = replay(kept); // the schedule as stored: its own replay
+  return { ...pick(kept), execution: best, minimal: finished, tries };
 }

@@ -77,6 +77,8 @@ interface Slot extends SimThread {
   /** The op this thread performed last and its trace id (ops are interned: threads repeat them). */
   lastOp: SyncOp | undefined;
   lastOpId: number;
+  /** An operation run ahead of the thread's own (an injected migration), and the point it resumes at. */
+  interposed: { readonly op: Op<void>; readonly resume: SyncOp } | undefined;
 }
 
 export class SimMachine {
@@ -90,7 +92,7 @@ export class SimMachine {
   readonly recorded: { thread: number[]; op: SyncOp[] } | undefined;
   private h1 = 0x811c9dc5;
   private h2 = 0x050c5d1f;
-  /** Trace ids of ops by identity, and of park steps (allocated per park) by label. */
+  /** Trace ids of ops by identity, and of per-use ops (parks, migratable points) by label. */
   private readonly opIds = new Map<SyncOp, number>();
   private readonly parkIds = new Map<string, number>();
   private nextOpId = 1;
@@ -122,8 +124,23 @@ export class SimMachine {
       cost: 0,
       lastOp: undefined,
       lastOpId: 0,
+      interposed: undefined,
     });
     return index;
+  }
+
+  /**
+   * Runs `op` as thread `index`'s next steps, ahead of the point it is about to perform
+   * (which must carry `migrate`); once `op` returns, the thread is back at that point.
+   */
+  interpose(index: number, op: Op<void>): void {
+    const t = this.slot(index);
+    const at = t.pending;
+    if (t.interposed || at?.kind !== 'point' || !at.migrate) throw new Error(`sim: ${t.task.name} is not at a preemptible point`);
+    t.interposed = { op, resume: at };
+    t.pending = undefined;
+    t.gate = GATE_UNPRIMED;
+    this.advance(t);
   }
 
   thread(index: number): SimThread {
@@ -260,7 +277,8 @@ export class SimMachine {
     const thread = t.index;
     let id = t.lastOpId;
     if (op !== t.lastOp) {
-      const park = t.gate === GATE_PARK ? (op as SyncOp & { kind: 'park' }).label : undefined;
+      // Parks, and trap points that carry a migration, are allocated per use: keyed by label.
+      const park = t.gate === GATE_PARK || (op.kind === 'point' && op.migrate) ? (op as { readonly label: string }).label : undefined;
       const found = park === undefined ? this.opIds.get(op) : this.parkIds.get(park);
       if (found !== undefined) id = found;
       else {
@@ -284,7 +302,7 @@ export class SimMachine {
   private advance(t: Slot): void {
     let r: IteratorResult<SyncOp, unknown>;
     try {
-      r = t.op.next();
+      r = t.interposed ? this.advanceInterposed(t) : t.op.next();
     } catch (e) {
       this.kill(t, e);
       throw e;
@@ -320,11 +338,32 @@ export class SimMachine {
     t.cost = COST[op.kind];
   }
 
+  /**
+   * The interposed operation's next step; when it returns, the thread is back at the point
+   * it ran ahead of; when it throws, the exception surfaces in the thread's own operation at
+   * that point (a migration whose entry check fails ends the KVM_RUN there).
+   */
+  private advanceInterposed(t: Slot): IteratorResult<SyncOp, unknown> {
+    const { op, resume } = t.interposed!;
+    let r: IteratorResult<SyncOp, void>;
+    try {
+      r = op.next();
+    } catch (e) {
+      t.interposed = undefined;
+      return t.op.throw(e);
+    }
+    if (!r.done) return r;
+    t.interposed = undefined;
+    return { done: false, value: resume };
+  }
+
   private kill(t: Slot, e: unknown): void {
     t.done = true;
     t.gate = GATE_DONE;
     t.error = e;
     t.pending = undefined;
+    if (t.interposed) closeAbandoned(t.interposed.op);
+    t.interposed = undefined;
     closeAbandoned(t.op);
     t.task.abandon();
   }

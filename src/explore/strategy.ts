@@ -19,6 +19,12 @@ export interface Strategy {
    * `current` is the thread stepped last (-1 at the first step), `step` the step number.
    */
   pick(runnable: readonly number[], n: number, current: number, step: number): number;
+  /**
+   * Thread `thread`, about to step, is at a point where its vCPU thread is preemptible
+   * (a guest trap): the CPU to preempt and migrate it to (vcpu_put, vcpu_load there), or -1
+   * to leave it. Strategies without it never inject migrations.
+   */
+  inject?(thread: number, step: number, cpus: number): number;
   /** The execution ended after `steps` steps. */
   end(steps: number): void;
   /** Lines for the report: bounds, coverage, what is left. */
@@ -54,4 +60,26 @@ export function mulberry32(state: { s: number }): number {
 export function executionSeed(base: number, i: number): number {
   const state = { s: (base * 0x9e3779b1 + i * 0x85ebca6b) | 0 };
   return (mulberry32(state) >>> 1) || 1;
+}
+
+/** Seeded strategies inject a migration at about one preemptible point in this many. */
+export const MIGRATE_ONE_IN = 200;
+
+/**
+ * A seeded strategy's injection decisions, from their own PRNG stream (so the thread picks
+ * of a seed stay what they are without injections).
+ */
+export class MigrationDice {
+  private readonly rng = { s: 0 };
+
+  constructor(private readonly oneIn: number) {}
+
+  reseed(seed: number): void {
+    this.rng.s = seed ^ 0x6d2b79f5;
+  }
+
+  roll(cpus: number): number {
+    if (this.oneIn <= 0 || mulberry32(this.rng) % this.oneIn !== 0) return -1;
+    return mulberry32(this.rng) % cpus;
+  }
 }

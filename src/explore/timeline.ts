@@ -2,10 +2,15 @@
  * The per-thread timeline of a recorded execution, one line per step (VOPR style): the step
  * number, a lane per thread with the stepping thread marked, its name and what it did.
  */
+import type { Migrations } from './schedule.js';
 import { describeOp, type SimMachine } from './sim.js';
 
-export function formatTimeline(sim: SimMachine, opts: { last?: number; preempted?: readonly { step: number; thread: number }[] } = {}): string[] {
+export function formatTimeline(
+  sim: SimMachine,
+  opts: { last?: number; preempted?: readonly { step: number; thread: number }[]; migrations?: Migrations } = {},
+): string[] {
   const passedOver = new Map((opts.preempted ?? []).map((p) => [p.step, p.thread]));
+  const migratedTo = new Map((opts.migrations?.steps ?? []).map((step, k) => [step, opts.migrations!.cpus[k]!]));
   const rec = sim.recorded;
   if (!rec) throw new Error('timeline: the execution was not recorded');
   const names = sim.threads.map((t) => t.task.name);
@@ -19,16 +24,18 @@ export function formatTimeline(sim: SimMachine, opts: { last?: number; preempted
     const t = rec.thread[k]!;
     const lane = '.'.repeat(t) + '●' + '.'.repeat(names.length - t - 1);
     const over = passedOver.get(k);
-    const mark = over === undefined ? '' : `   ⟵ preempts ${names[over]}`;
+    const to = migratedTo.get(k);
+    const mark = (over === undefined ? '' : `   ⟵ preempts ${names[over]}`) + (to === undefined ? '' : `   ⟵ vCPU thread preempted and migrated to cpu ${to}`);
     lines.push(`${String(k).padStart(7)}  ${lane}  ${names[t]!.padEnd(width)}  ${describeOp(rec.op[k]!)}${mark}`);
   }
   return lines;
 }
 
-/** "step 12 (pcpu1 preempts vmm:configurator), …": where a schedule preempted, in one line. */
-export function formatPreemptions(sim: SimMachine, preempted: readonly { step: number; thread: number }[]): string {
-  if (preempted.length === 0) return 'no preemptions';
+/** "preemptions: step 12 (pcpu1 preempts vmm:configurator), …; injected migrations: …". */
+export function formatPreemptions(sim: SimMachine, preempted: readonly { step: number; thread: number }[], migrations: Migrations): string {
   const rec = sim.recorded;
   const name = (t: number) => sim.thread(t).task.name;
-  return `preemptions: ${preempted.map((p) => `step ${p.step} (${rec ? `${name(rec.thread[p.step]!)} preempts ` : 'passes over '}${name(p.thread)})`).join(', ')}`;
+  const p = preempted.length === 0 ? 'no preemptions' : `preemptions: ${preempted.map((x) => `step ${x.step} (${rec ? `${name(rec.thread[x.step]!)} preempts ` : 'passes over '}${name(x.thread)})`).join(', ')}`;
+  const m = migrations.steps.map((step, k) => `step ${step} (${name(migrations.threads[k]!)}'s vCPU to cpu ${migrations.cpus[k]})`);
+  return m.length === 0 ? p : `${p}; injected migrations: ${m.join(', ')}`;
 }

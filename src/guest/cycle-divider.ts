@@ -5,7 +5,6 @@
  * because the vCPU runs where the backing host PMU does not count — is a division by zero.
  */
 import { PMCR } from '../arch/pmu-bits.js';
-import { GUEST_TRAP } from '../kvm/guest-cpu.js';
 import { GuestCrash } from './guest-crash.js';
 import type { GuestMemory } from './memory.js';
 import type { Workload } from './workload.js';
@@ -23,17 +22,17 @@ export const cycleDivider: Workload = {
   description: 'Windows-like: divides work by its PMCCNTR_EL0 delta every quantum; a zero delta crashes it',
   *quantum(g, mem, { cycles }) {
     if (mem.i32[ENABLED] === 0) {
-      if (g.trapDue()) yield GUEST_TRAP;
+      if (g.trapDue()) yield g.trap;
       g.write('PMCR_EL0', PMCR.E | PMCR.LC);
-      if (g.trapDue()) yield GUEST_TRAP;
+      if (g.trapDue()) yield g.trap;
       g.write('PMCNTENSET_EL0', 1n << 31n);
       mem.i32[ENABLED] = 1;
     }
-    if (g.trapDue()) yield GUEST_TRAP;
+    if (g.trapDue()) yield g.trap;
     const t0 = g.read('PMCCNTR_EL0');
     if (mem.i32[QUANTA]! > 0 && t0 < mem.u64[LAST]!) mem.i32[BACKWARDS]!++;
     g.exec(cycles, cycles);
-    if (g.trapDue()) yield GUEST_TRAP;
+    if (g.trapDue()) yield g.trap;
     const t1 = g.read('PMCCNTR_EL0');
     mem.u64[LAST] = t1;
     mem.u64[EXECUTED]! += BigInt(cycles);

@@ -6,7 +6,7 @@
  * did not move at all are counted as "frozen" — the cross-cluster symptom.
  */
 import { EVENT, PMCR } from '../arch/pmu-bits.js';
-import { GUEST_TRAP, type GuestCpu } from '../kvm/guest-cpu.js';
+import type { GuestCpu } from '../kvm/guest-cpu.js';
 import type { Op } from '../sync/seam.js';
 import type { Workload } from './workload.js';
 
@@ -23,21 +23,21 @@ function counterName(i: number): string {
 }
 
 function* program(g: GuestCpu): Op<number> {
-  if (g.trapDue()) yield GUEST_TRAP;
+  if (g.trapDue()) yield g.trap;
   const n = Math.min(MAX_EVENT_COUNTERS, Number((g.read('PMCR_EL0') >> 11n) & 0x1fn));
   let enable = 1n << 31n;
   for (let i = 0; i < n; i++) {
-    if (g.trapDue()) yield GUEST_TRAP;
+    if (g.trapDue()) yield g.trap;
     g.write(`PMEVTYPER${i}_EL0`, BigInt(i % 2 === 0 ? EVENT.CPU_CYCLES : EVENT.INST_RETIRED));
-    if (g.trapDue()) yield GUEST_TRAP;
+    if (g.trapDue()) yield g.trap;
     g.write(`PMEVCNTR${i}_EL0`, 0n);
     enable |= 1n << BigInt(i);
   }
-  if (g.trapDue()) yield GUEST_TRAP;
+  if (g.trapDue()) yield g.trap;
   g.write('PMCCNTR_EL0', 0n);
-  if (g.trapDue()) yield GUEST_TRAP;
+  if (g.trapDue()) yield g.trap;
   g.write('PMCNTENSET_EL0', enable);
-  if (g.trapDue()) yield GUEST_TRAP;
+  if (g.trapDue()) yield g.trap;
   g.write('PMCR_EL0', PMCR.E | PMCR.LC);
   return n;
 }
@@ -46,7 +46,7 @@ function* program(g: GuestCpu): Op<number> {
 function* readCounters(g: GuestCpu, idx: readonly number[]): Op<bigint[]> {
   const values: bigint[] = [];
   for (const i of idx) {
-    if (g.trapDue()) yield GUEST_TRAP;
+    if (g.trapDue()) yield g.trap;
     values.push(g.read(counterName(i)));
   }
   return values;
@@ -62,7 +62,7 @@ export const perfStat: Workload = {
     const before = yield* readCounters(g, idx);
     g.exec(cycles, cycles);
     const after = yield* readCounters(g, idx);
-    if (g.trapDue()) yield GUEST_TRAP;
+    if (g.trapDue()) yield g.trap;
     const ovs = g.read('PMOVSSET_EL0');
     idx.forEach((i, k) => {
       const slot = i === 31 ? MAX_EVENT_COUNTERS : i;
@@ -72,7 +72,7 @@ export const perfStat: Workload = {
       mem.u64[slot] = after[k]!;
     });
     if (ovs !== 0n) {
-      if (g.trapDue()) yield GUEST_TRAP;
+      if (g.trapDue()) yield g.trap;
       g.write('PMOVSCLR_EL0', ovs);
     }
     if (after[after.length - 1] === before[before.length - 1]) mem.i32[FROZEN]!++;

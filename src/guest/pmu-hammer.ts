@@ -2,7 +2,6 @@
  * The PMU hammer: as many trapped PMU register accesses per quantum as asked, mixing
  * reads of the cycle counter and PMSELR-indexed accesses — the trap path at full speed.
  */
-import { GUEST_TRAP } from '../kvm/guest-cpu.js';
 import type { Workload } from './workload.js';
 
 const QUANTA = 0;
@@ -12,13 +11,13 @@ export const pmuHammer: Workload = {
   description: 'guest PMU register accesses as fast as possible (cycle counter, PMSELR, PMXEVTYPER)',
   *quantum(g, mem, { accesses, cycles }) {
     for (let k = 0; k < accesses; k += 4) {
-      if (g.trapDue()) yield GUEST_TRAP;
+      if (g.trapDue()) yield g.trap;
       g.read('PMCCNTR_EL0');
-      if (g.trapDue()) yield GUEST_TRAP;
+      if (g.trapDue()) yield g.trap;
       g.write('PMSELR_EL0', 31n);
-      if (g.trapDue()) yield GUEST_TRAP;
+      if (g.trapDue()) yield g.trap;
       g.read('PMXEVTYPER_EL0');
-      if (g.trapDue()) yield GUEST_TRAP;
+      if (g.trapDue()) yield g.trap;
       g.read('PMCR_EL0');
     }
     g.exec(cycles, cycles);

@@ -15,9 +15,9 @@ export interface Workload {
   readonly description: string;
   /**
    * One quantum on `g`'s physical CPU; all state lives in `mem`. Throws GuestCrash when the
-   * guest dies. A generator: before each PMU access it yields GUEST_TRAP when `g.trapDue()`
-   * says so (`if (g.trapDue()) yield GUEST_TRAP;`), so other threads can run between two
-   * accesses of one KVM_RUN.
+   * guest dies. A generator: before each PMU access it yields its trap point when
+   * `g.trapDue()` says so (`if (g.trapDue()) yield g.trap;`), so other threads can run
+   * between two accesses of one KVM_RUN, and a sim strategy may preempt and migrate it there.
    */
   quantum(g: GuestCpu, mem: GuestMemory, params: WorkloadParams): Op<void>;
   /** What the guest observed so far, for run reports. */

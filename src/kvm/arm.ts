@@ -6,7 +6,7 @@
 import { errno } from '../arch/errno.js';
 import { uapi } from '../arch/uapi.js';
 import { point, type Op } from '../sync/seam.js';
-import { GuestCpu, type GuestProgram } from './guest-cpu.js';
+import { EntryRefused, GuestCpu, type GuestProgram } from './guest-cpu.js';
 import { shouldNotifyUser, updateState } from './pmu-irq.js';
 import { schedIn, schedOut } from './perf-sched.js';
 import { serviceRequests } from './requests.js';
@@ -117,6 +117,29 @@ export function vcpuPut(vcpu: KvmVcpu): void {
   if (vcpu.vm.profile.putClearsVcpuCpu) vcpu.cpu = -1;
 }
 
+/** KVM_EXIT_FAIL_ENTRY with CPU_UNSUPPORTED: the vCPU is on a CPU its VM may not run on (§5.5). */
+function failEntry(cpu: number): RunResult {
+  return {
+    ret: 0,
+    exitReason: uapi.KVM_EXIT_FAIL_ENTRY,
+    failEntry: { hardwareEntryFailureReason: uapi.KVM_EXIT_FAIL_ENTRY_CPU_UNSUPPORTED, cpu },
+  };
+}
+
+/**
+ * The vCPU thread preempted during exit handling and scheduled on `to` (kvm_sched_out →
+ * vcpu_put, kvm_sched_in → vcpu_load with the per-load check), then the run loop's entry
+ * checks before re-entering the guest: pending requests, and the supported_cpus check.
+ */
+function* preemptAndMigrate(vcpu: KvmVcpu, g: GuestCpu, to: number): Op<void> {
+  vcpuPut(vcpu);
+  yield* vcpuLoad(vcpu, to);
+  g.cpu = to;
+  g.migrations++;
+  serviceRequests(vcpu);
+  if (vcpu.hasFlag(VCPU_FLAG.ON_UNSUPPORTED_CPU)) throw new EntryRefused(to);
+}
+
 /** One KVM_RUN on physical CPU `cpu`, running `guest` to completion. */
 export function* vcpuRun(vcpu: KvmVcpu, cpu: number, guest: GuestProgram | undefined): Op<RunResult> {
   yield vcpu.mutex.acquire;
@@ -131,16 +154,17 @@ export function* vcpuRun(vcpu: KvmVcpu, cpu: number, guest: GuestProgram | undef
       // may change what the entry checks read.
       yield EXIT_REQUEST;
       if (shouldNotifyUser(vcpu, vcpu.vm.vgic.created)) return { ret: -errno.EINTR, exitReason: uapi.KVM_EXIT_INTR };
-      if (vcpu.hasFlag(VCPU_FLAG.ON_UNSUPPORTED_CPU)) {
-        return {
-          ret: 0,
-          exitReason: uapi.KVM_EXIT_FAIL_ENTRY,
-          failEntry: { hardwareEntryFailureReason: uapi.KVM_EXIT_FAIL_ENTRY_CPU_UNSUPPORTED, cpu },
-        };
-      }
+      if (vcpu.hasFlag(VCPU_FLAG.ON_UNSUPPORTED_CPU)) return failEntry(cpu);
       // A plain guest function may return anything (an arrow's last read): only a generator is run.
-      const program: unknown = guest?.(new GuestCpu(vcpu, cpu));
-      if (isGenerator(program)) yield* program;
+      const program: unknown = guest?.(new GuestCpu(vcpu, cpu, 1, (g, to) => preemptAndMigrate(vcpu, g, to)));
+      if (isGenerator(program)) {
+        try {
+          yield* program;
+        } catch (e) {
+          if (!(e instanceof EntryRefused)) throw e;
+          return failEntry(e.cpu);
+        }
+      }
       updateState(vcpu); // sync_hwstate after the exit
       // A level change during the guest (an overflow) makes the run loop's next exit
       // request return -EINTR; the guest program has run to completion by then.

@@ -4,7 +4,7 @@
  * PMCR.E toggle) before the guest's next instruction, as the run loop does.
  */
 import { register } from '../arch/registers.js';
-import { point, type Op } from '../sync/seam.js';
+import { point, type Op, type SyncOp } from '../sync/seam.js';
 import { serviceRequests } from './requests.js';
 import { executeOn } from './pmu-exec.js';
 import { guestRead, guestWrite } from './sys-regs.js';
@@ -17,29 +17,51 @@ import type { KvmVcpu } from './vcpu-state.js';
  */
 export type GuestProgram = (g: GuestCpu) => void | Op<void>;
 
-/** The seam point before a trapped guest PMU access (the guest exits to KVM there). */
+/** The label of the seam point before a trapped guest PMU access (`GuestCpu.trap`). */
 export const GUEST_TRAP_LABEL = 'guest: PMU access trap';
-export const GUEST_TRAP = point(GUEST_TRAP_LABEL);
+const TRAP_NO_MIGRATION = point(GUEST_TRAP_LABEL);
+
+/**
+ * Thrown out of a guest program when an injected migration left the vCPU on a CPU its VM
+ * may not run on: KVM's next entry check refuses it (KVM_EXIT_FAIL_ENTRY), spec §5.5.
+ */
+export class EntryRefused extends Error {
+  override name = 'EntryRefused';
+  constructor(readonly cpu: number) {
+    super(`guest entry refused on cpu ${cpu} after a migration`);
+  }
+}
 
 export class GuestCpu {
   /** Trapped PMU register accesses so far in this KVM_RUN. */
   accesses = 0;
   /** Cycles executed so far in this KVM_RUN (what a virtual clock charges for guest time). */
   cycles = 0;
-  /** A generator guest yields GUEST_TRAP before every `trapEvery`-th access (see `trapDue`). */
+  /** A generator guest yields `trap` before every `trapEvery`-th access (see `trapDue`). */
   trapEvery = 1;
   private untilTrap = 1;
+  /** Injected preempt-and-migrate actions taken in this KVM_RUN (sim driver only). */
+  migrations = 0;
+  /**
+   * The seam point before a trapped access. The guest exits to KVM there, and KVM's exit
+   * handling is preemptible: a driver may migrate the vCPU thread before it re-enters.
+   */
+  readonly trap: SyncOp;
 
   constructor(
     private readonly vcpu: KvmVcpu,
-    /** The physical CPU this KVM_RUN executes on. */
-    readonly cpu: number,
+    /** The physical CPU this KVM_RUN executes on (it changes if the vCPU thread is migrated). */
+    public cpu: number,
     /** Exception level of the guest's accesses and execution. */
     public el: 0 | 1 = 1,
-  ) {}
+    /** How KVM_RUN moves this vCPU thread to another CPU mid-run (arm.ts preemptAndMigrate). */
+    migrate?: (g: GuestCpu, cpu: number) => Op<void>,
+  ) {
+    this.trap = migrate ? { kind: 'point', label: GUEST_TRAP_LABEL, migrate: (to) => migrate(this, to) } : TRAP_NO_MIGRATION;
+  }
 
   /**
-   * Called by a generator guest before a PMU access: true when it should yield GUEST_TRAP
+   * Called by a generator guest before a PMU access: true when it should yield `trap`
    * first (every access with trapEvery 1, as the sim driver wants; one in a batch in hw).
    */
   trapDue(): boolean {

@@ -21,8 +21,13 @@ export type SyncOp =
   | { readonly kind: 'rcu-read-unlock' }
   /** Wait for a grace period: every read-side section that began before has ended. */
   | { readonly kind: 'synchronize-rcu' }
-  /** A lock-free access to shared state that another thread may race with. */
-  | { readonly kind: 'point'; readonly label: string }
+  /**
+   * A lock-free access to shared state that another thread may race with. With `migrate`,
+   * also a place where the vCPU thread is preemptible: a driver may run `migrate(cpu)`
+   * (vcpu_put, then vcpu_load on `cpu`, as the preempt notifiers do) as this thread's next
+   * steps, before the point itself (the sim driver's injected migrations).
+   */
+  | { readonly kind: 'point'; readonly label: string; readonly migrate?: (cpu: number) => Op<void> }
   /**
    * Idle until `words[index]` no longer holds `seen` (a doorbell, the stop word): an
    * extended RCU quiescent state, refused inside a read-side section. Both drivers end the

@@ -5,13 +5,16 @@
  * change point i the thread that would step drops to priority d − i. A bug of depth d is
  * found by one execution with probability at least 1 / (n · k^(d−1)), for n threads and k
  * steps — the bound the report prints, with the probability of having missed it so far.
+ * Injected migrations (now and then, at a preemptible point) come from their own stream and
+ * are outside that bound.
  */
-import { executionSeed, mulberry32, type ExecutionStart, type Strategy } from '../strategy.js';
+import { executionSeed, MIGRATE_ONE_IN, MigrationDice, mulberry32, type ExecutionStart, type Strategy } from '../strategy.js';
 
 export class PctStrategy implements Strategy {
   readonly name = 'pct';
   private executions = 0;
   private readonly rng = { s: 0 };
+  private readonly dice: MigrationDice;
   private priority: number[] = [];
   /** Change points: step number → the priority the running thread drops to. */
   private changes = new Map<number, number>();
@@ -22,13 +25,17 @@ export class PctStrategy implements Strategy {
   constructor(
     private readonly baseSeed: number,
     readonly depth: number,
+    /** Inject a migration at about one preemptible point in this many (0: never). */
+    migrateOneIn = MIGRATE_ONE_IN,
   ) {
     if (!Number.isInteger(depth) || depth < 1) throw new RangeError(`PCT depth must be a positive integer, got ${depth}`);
+    this.dice = new MigrationDice(migrateOneIn);
   }
 
   start(threads: number): ExecutionStart {
     const seed = executionSeed(this.baseSeed, this.executions++);
     this.rng.s = seed;
+    this.dice.reseed(seed);
     this.threads = threads;
     // Distinct priorities d .. d+n-1 in random order (Fisher–Yates).
     this.priority = Array.from({ length: threads }, (_, i) => this.depth + i);
@@ -53,6 +60,10 @@ export class PctStrategy implements Strategy {
       for (let i = 0; i < n; i++) if (this.priority[runnable[i]!]! > this.priority[best]!) best = runnable[i]!;
     }
     return best;
+  }
+
+  inject(_thread: number, _step: number, cpus: number): number {
+    return this.dice.roll(cpus);
   }
 
   end(steps: number): void {

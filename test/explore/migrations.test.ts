@@ -1,0 +1,78 @@
+/**
+ * Injected preempt-and-migrate (sim driver): at a guest trap the vCPU thread is preempted,
+ * put, and loaded on another CPU before it re-enters (spec §5.5, §8 items 4 and 26). The
+ * vCPU is pinned to CPU 0 by its placement policy, so only an injected migration can take a
+ * KVM_RUN to the A76 cluster (CPUs 4-7) of the RK3588.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ScenarioSpec } from '../../src/engine/scenario.js';
+import { resolveScenario } from '../../src/engine/scenario.js';
+import { runExecution, type Execution } from '../../src/explore/execution.js';
+import { ReplayStrategy } from '../../src/explore/strategies/replay.js';
+import { RandomStrategy } from '../../src/explore/strategies/random.js';
+import { exploreScenario } from '../../src/testing.js';
+
+const pinnedDivider = (config: string, profile = 'mainline'): ScenarioSpec => ({
+  name: `pinned-${config}`,
+  host: 'rk3588',
+  profile,
+  scheduler: { policy: 'pinned' },
+  quanta: 6,
+  vms: [{ config: config as never, ...(config === 'set-pmu' ? { pmu: 'armv8_cortex_a55' } : {}), vcpus: [{ workload: 'cycle-divider', cycles: 10_000, start: 0 }] }],
+});
+
+/** Executions with a migration injected at every preemptible point a free CPU allows (or none). */
+function executions(spec: ScenarioSpec, n: number, migrateOneIn = 1): Execution[] {
+  const s = resolveScenario(spec);
+  const strategy = new RandomStrategy(11, migrateOneIn);
+  return Array.from({ length: n }, () => runExecution(s, strategy, { maxSteps: 5000, stopOnFailure: true })!);
+}
+
+describe('injected migrations', () => {
+  it('default PMU: a KVM_RUN moved to the other cluster mid-quantum sees its cycle counter stop; the guest dies there', () => {
+    // Without injected migrations the pinned guest never leaves CPU 0 and never dies.
+    for (const e of executions(pinnedDivider('default-pmu'), 10, 0)) expect(e.verdict.verdict).toBe('SUCCESS');
+    const runs = executions(pinnedDivider('default-pmu'), 10);
+    expect(runs.every((e) => e.migrations.steps.length > 0)).toBe(true);
+    const died = runs.filter((e) => e.verdict.oracle === 'guest-crash');
+    expect(died.length).toBeGreaterThan(0);
+    for (const e of died) {
+      const c = e.report.vcpus[0]!.crashRecord!;
+      // Pinned to CPU 0, whose PMU counts: only a migration to an A76 CPU stops the counter.
+      expect(e.migrations.cpus.some((cpu) => cpu >= 4)).toBe(true);
+      expect(c).toMatchObject({ register: 'PMCCNTR_EL0', sourcePmu: 'armv8_cortex_a55' });
+      expect(c.message).toMatch(/division by zero: PMCCNTR_EL0 did not advance/);
+      // The schedule (switches and migrations) replays exactly.
+      const again = runExecution(resolveScenario(pinnedDivider('default-pmu')), new ReplayStrategy(e.seed, e.switches, true, e.migrations), { maxSteps: 5000, stopOnFailure: true })!;
+      expect(again.traceHash).toBe(e.traceHash);
+    }
+  });
+
+  it('SET_PMU(A55): a KVM_RUN migrated to an A76 CPU is refused at its next entry (FAIL_ENTRY), never entered there', () => {
+    const runs = executions(pinnedDivider('set-pmu'), 10);
+    const refused = runs.reduce((n, e) => n + e.report.totals.failEntries, 0);
+    expect(refused).toBeGreaterThan(0);
+    for (const e of runs) {
+      expect(e.report.invariants.item4GuestEntryOutsideSupportedCpus).toBe(0);
+      expect(e.verdict.verdict).toBe('SUCCESS');
+    }
+  });
+
+  it('FIXED_COUNTERS_ONLY: every cycle is counted across injected migrations (§8 item 26)', () => {
+    for (const e of executions(pinnedDivider('fixed-counters-only', 'fixed-counters-only'), 10)) {
+      expect(e.migrations.steps.length).toBeGreaterThan(0);
+      expect(e.verdict.verdict).toBe('SUCCESS');
+      const g = e.report.vcpus[0]!.guest;
+      expect(g.counted).toBe(g.executed);
+    }
+  });
+
+  it('shrinking keeps the migration the failure needs and drops the rest', async () => {
+    const r = await exploreScenario(pinnedDivider('default-pmu'), { strategy: 'random', seed: 3, runs: 200 });
+    const f = r.failures[0]!;
+    expect(f.oracle).toBe('guest-crash');
+    expect(f.minimal!.migrations).toBeGreaterThanOrEqual(1);
+    expect(f.minimal!.migrations).toBeLessThanOrEqual(f.migrations);
+    expect(f.minimal!.locallyMinimal).toBe(true);
+  });
+});
