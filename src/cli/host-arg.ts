@@ -3,10 +3,10 @@
  * A file that cannot be read or parsed, or a topology with a bad field, is a one-line
  * error naming the file and the field.
  */
-import { readFileSync } from 'node:fs';
 import { VpmuLabError, unknownName } from '../host/errors.js';
 import { presetNames } from '../host/presets.js';
 import { resolveTopology, type TopologySpec } from '../host/topology.js';
+import { readJsonFile } from '../host/validate.js';
 
 export function hostArg(value: string | undefined, fallback?: string): string | TopologySpec {
   const v = value ?? fallback;
@@ -15,18 +15,7 @@ export function hostArg(value: string | undefined, fallback?: string): string | 
     if (!presetNames.includes(v)) throw unknownName('preset', v, presetNames);
     return v;
   }
-  let text: string;
-  try {
-    text = readFileSync(v, 'utf8');
-  } catch (e) {
-    throw new VpmuLabError(`--host ${v}: cannot read the topology file (${(e as NodeJS.ErrnoException).code ?? e})`);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new VpmuLabError(`--host ${v}: not valid JSON (${(e as Error).message})`);
-  }
+  const raw = readJsonFile(v, 'topology file', `--host ${v}`);
   resolveTopology(raw, v); // throws naming `<file>.pmus[1].cpus[0]` and so on
   return raw as TopologySpec;
 }

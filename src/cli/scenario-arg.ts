@@ -3,10 +3,10 @@
  * override a scenario's own settings (their help is declared once, in main.ts
  * `scenarioOptions`): the scenario as given (for schedule files) and resolved.
  */
-import { readFileSync } from 'node:fs';
 import { builtinScenarioNames, builtinScenarios } from '../engine/builtin-scenarios.js';
 import { resolveScenario, type Scenario, type ScenarioSpec } from '../engine/scenario.js';
 import { unknownName, VpmuLabError } from '../host/errors.js';
+import { readJsonFile } from '../host/validate.js';
 import { intFlag, stringFlag, type ParsedArgs } from './args.js';
 
 function loadSpec(name: string): { spec: unknown; path: string } {
@@ -15,17 +15,7 @@ function loadSpec(name: string): { spec: unknown; path: string } {
     if (!spec) throw unknownName('scenario', name, [...builtinScenarioNames, '<file>.json']);
     return { spec, path: `scenario ${name}` };
   }
-  let text: string;
-  try {
-    text = readFileSync(name, 'utf8');
-  } catch (e) {
-    throw new VpmuLabError(`${name}: cannot read the scenario file (${(e as NodeJS.ErrnoException).code ?? e})`);
-  }
-  try {
-    return { spec: JSON.parse(text), path: name };
-  } catch (e) {
-    throw new VpmuLabError(`${name}: not valid JSON (${(e as Error).message})`);
-  }
+  return { spec: readJsonFile(name, 'scenario file'), path: name };
 }
 
 /** The one positional scenario with the overriding options applied, validated. */

@@ -8,10 +8,11 @@
  * the hw run did something the seam cannot express (leaf work racing with another
  * thread's step, a read of state between two points), and the replay says where.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { ScenarioSpec } from '../engine/scenario.js';
 import type { HwStepLog } from '../engine/coordinator.js';
-import { badField, VpmuLabError } from '../host/errors.js';
+import { badField } from '../host/errors.js';
+import { readJsonFile } from '../host/validate.js';
 
 export const HW_LOG_FORMAT = 'vpmu-lab-hw-log/1';
 
@@ -33,13 +34,7 @@ export function writeHwLog(path: string, f: HwLogFile): void {
 }
 
 export function readHwLog(path: string): HwLogFile {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new VpmuLabError(`${path}: ${code ? `cannot read the hw log (${code})` : `not valid JSON (${(e as Error).message})`}`);
-  }
+  const raw = readJsonFile(path, 'hw log');
   const o = raw as Record<string, unknown>;
   if (typeof o !== 'object' || o === null || o.format !== HW_LOG_FORMAT) throw badField(`${path}.format`, `"${HW_LOG_FORMAT}" (written by vpmu-lab run --record)`, o?.format);
   const log = o.log as Record<string, unknown> | undefined;

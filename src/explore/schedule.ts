@@ -5,8 +5,9 @@
  * migrations. Files are JSON, delta-encoded: switches as [steps since the previous switch,
  * thread] pairs, migrations as [steps since the previous one, thread, cpu] triples.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { badField, VpmuLabError } from '../host/errors.js';
+import { writeFileSync } from 'node:fs';
+import { badField } from '../host/errors.js';
+import { readJsonFile } from '../host/validate.js';
 import type { ScenarioSpec } from '../engine/scenario.js';
 
 export interface Switches {
@@ -65,13 +66,7 @@ export function writeSchedule(path: string, s: ScheduleFile): void {
 }
 
 export function readSchedule(path: string): ScheduleFile {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new VpmuLabError(`${path}: ${code ? `cannot read the schedule file (${code})` : `not valid JSON (${(e as Error).message})`}`);
-  }
+  const raw = readJsonFile(path, 'schedule file');
   const o = raw as Record<string, unknown>;
   if (typeof o !== 'object' || o === null || o.format !== SCHEDULE_FORMAT) throw badField(`${path}.format`, `"${SCHEDULE_FORMAT}"`, o?.format);
   for (const k of ['seed', 'maxSteps', 'steps', 'campaignSeed'] as const) {

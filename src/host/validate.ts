@@ -1,5 +1,24 @@
 /** Shared checks for user-written objects (topologies, scenarios): each names the field path. */
+import { readFileSync } from 'node:fs';
 import { badField, VpmuLabError } from './errors.js';
+
+/**
+ * A user's JSON file (a topology, a scenario, a schedule, a hw log): its parsed content, or
+ * one line naming the file (as `label` says it) and what went wrong.
+ */
+export function readJsonFile(path: string, what: string, label = path): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new VpmuLabError(`${label}: cannot read the ${what} (${(e as NodeJS.ErrnoException).code ?? e})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new VpmuLabError(`${label}: not valid JSON (${(e as Error).message})`);
+  }
+}
 
 export function isInt(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v);

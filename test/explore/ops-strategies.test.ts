@@ -5,7 +5,6 @@
  * depend only on the interleaving.
  */
 import { describe, expect, it } from 'vitest';
-import { createHost } from '../../src/api/host.js';
 import { uapi } from '../../src/arch/uapi.js';
 import { vcpuRun, type RunResult } from '../../src/kvm/arm.js';
 import { setDeviceAttr } from '../../src/kvm/vcpu-ioctl.js';
@@ -15,6 +14,7 @@ import { PctStrategy } from '../../src/explore/strategies/pct.js';
 import { RandomStrategy } from '../../src/explore/strategies/random.js';
 import type { Strategy } from '../../src/explore/strategy.js';
 import { exploreOps, replayOps } from '../../src/testing.js';
+import { setPmuVsFirstRun } from '../sync/set-pmu-vs-first-run.js';
 
 const { KVM_ARM_VCPU_PMU_V3_CTRL: CTRL } = uapi;
 
@@ -27,16 +27,8 @@ const setPmuVsRun: OpsCase<ReturnType<typeof setup>> = {
 };
 
 function setup() {
-  const host = createHost('rk3588');
-  const vm = host.createVm();
-  const v0 = vm.createVcpu();
-  const v1 = vm.createVcpu();
-  expect(v0.init({ pmu: true }, { cpu: 0 })).toBe(0);
-  expect(v1.init({ pmu: true }, { cpu: 0 })).toBe(0);
-  expect(vm.vgicInit()).toBe(0);
-  expect(v0.setDeviceAttr(CTRL, uapi.KVM_ARM_VCPU_PMU_V3_IRQ, 23)).toBe(0);
-  expect(v0.setDeviceAttr(CTRL, uapi.KVM_ARM_VCPU_PMU_V3_INIT)).toBe(0);
-  return { v0, v1, a76: host.pmus.find((p) => p.name === 'armv8_cortex_a76')!.type };
+  const { v0, v1, a76 } = setPmuVsFirstRun();
+  return { v0, v1, a76: a76.type };
 }
 
 /** Every execution a strategy makes of `c` (at most `max`). */

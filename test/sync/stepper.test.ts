@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { createHost } from '../../src/api/host.js';
 import { uapi } from '../../src/arch/uapi.js';
 import { errno } from '../../src/arch/errno.js';
 import { uapi as U } from '../../src/index.js';
@@ -7,26 +6,11 @@ import { vcpuRun } from '../../src/kvm/arm.js';
 import { setDeviceAttr } from '../../src/kvm/vcpu-ioctl.js';
 import { runDirect } from '../../src/sync/direct.js';
 import { Stepper } from '../../src/sync/stepper.js';
+import { setPmuVsFirstRun } from './set-pmu-vs-first-run.js';
 
 const { KVM_ARM_VCPU_PMU_V3_CTRL: CTRL, KVM_ARM_VCPU_PMU_V3_SET_PMU: SET_PMU } = uapi;
 
-/**
- * A VM on RK3588 (A55 = CPUs 0-3, A76 = 4-7) with two vCPUs, both PMU-INITed except that
- * vCPU1 is left before its PMU INIT so a VMM thread can still SET_PMU through it.
- */
-function setup() {
-  const host = createHost('rk3588');
-  const vm = host.createVm();
-  const v0 = vm.createVcpu();
-  const v1 = vm.createVcpu();
-  expect(v0.init({ pmu: true }, { cpu: 0 })).toBe(0);
-  expect(v1.init({ pmu: true }, { cpu: 0 })).toBe(0);
-  expect(vm.vgicInit()).toBe(0);
-  expect(v0.setDeviceAttr(CTRL, uapi.KVM_ARM_VCPU_PMU_V3_IRQ, 23)).toBe(0);
-  expect(v0.setDeviceAttr(CTRL, uapi.KVM_ARM_VCPU_PMU_V3_INIT)).toBe(0);
-  const a76 = host.pmus.find((p) => p.name === 'armv8_cortex_a76')!;
-  return { host, v0, v1, a76 };
-}
+const setup = setPmuVsFirstRun;
 
 describe('the seam: one model operation, two interleavings (spec §3.4, §5.5)', () => {
   it('SET_PMU(A76) before vCPU0 first runs on CPU 0: SET_PMU wins, KVM_RUN fails entry on the A55 CPU', () => {
