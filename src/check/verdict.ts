@@ -2,8 +2,8 @@
  * The torture-style verdict of a run or an execution (`run` and `explore` alike): SUCCESS,
  * or FAILURE naming the oracle that fired first by severity — an engine failure, a
  * deadlock, a guest that died, a §8 invariant that counted violations. One table of
- * oracles for both drivers; `quickFailure` is the cheap check the sim driver makes while
- * an execution runs, over the same oracles that the report carries at the end.
+ * oracles for both drivers (the sim driver also looks at the guest deaths and item 4 while
+ * an execution runs, to end it early: execution.ts `quickFailure`).
  */
 import type { RunReport } from '../engine/report.js';
 
@@ -74,9 +74,9 @@ export function verdictOf(r: RunReport): Verdict {
   return { verdict: 'FAILURE', oracle: findings[0]!.oracle, reason: findings[0]!.reason, findings };
 }
 
-/** The verdict line both commands end with. */
-export function formatVerdict(v: Verdict): string {
-  if (v.verdict === 'SUCCESS') return 'SUCCESS';
+/** The verdict line both commands end with; an interrupted run says its verdict is partial. */
+export function formatVerdict(v: Verdict, interrupted = false): string {
+  if (v.verdict === 'SUCCESS') return interrupted ? 'SUCCESS (interrupted: of the part that ran)' : 'SUCCESS';
   const more = v.findings.length > 1 ? ` (and ${v.findings.length - 1} more finding${v.findings.length > 2 ? 's' : ''}: ${[...new Set(v.findings.slice(1).map((f) => f.oracle))].join(', ')})` : '';
   return `FAILURE: ${v.oracle} — ${v.reason}${more}`;
 }

@@ -70,6 +70,6 @@ function formatExplore(r: ExploreResult): string {
     }
   });
   const first = r.failures[0];
-  out.push('', first ? `FAILURE: ${first.oracle} — ${first.reason}` : 'SUCCESS');
+  out.push('', first ? `FAILURE: ${first.oracle} — ${first.reason}` : r.interrupted ? 'SUCCESS (interrupted: of the executions that ran)' : 'SUCCESS');
   return out.join('\n');
 }

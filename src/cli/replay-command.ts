@@ -41,9 +41,9 @@ export function replayCommand(args: ParsedArgs): number {
       [
         `replay ${r.file}: ${r.scenario.name}, seed ${r.schedule.seed}, found by ${r.schedule.strategy} (campaign seed ${r.schedule.campaignSeed})`,
         '',
-        ...formatTimeline(e.machine, { last, preempted: e.preempted, migrations: e.migrations }),
+        ...formatTimeline(e.machine, { last, preempted: e.preempted, migratedAt: e.migratedAt }),
         '',
-        formatPreemptions(e.machine, e.preempted, e.migrations),
+        formatPreemptions(e.machine, e.preempted, e.migratedAt),
         `${e.steps} steps, ${e.preemptions} preemptions; trace ${e.traceHash} — ${r.identical ? 'identical to the recording' : 'DIVERGED'}`,
         r.divergence ? `FAILURE: uncontrolled-nondeterminism — ${r.divergence}` : formatVerdict(e.verdict),
       ].join('\n'),

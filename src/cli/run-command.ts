@@ -68,7 +68,7 @@ export async function runCommand(args: ParsedArgs, ctx: CommandContext): Promise
     );
   }
   if (args.flags.has('json')) console.log(toJson({ ...report, verdict: verdict.verdict, oracle: verdict.oracle, findings: verdict.findings }));
-  else console.log(`${formatReport(report)}\n\n${formatVerdict(verdict)}`);
+  else console.log(`${formatReport(report)}\n\n${formatVerdict(verdict, report.interrupted)}`);
   if (report.failure) {
     // Runs on real threads are not seed-deterministic; this replays the same configuration.
     console.error(`vpmu-lab run: ${report.failure.message} (run again: vpmu-lab run ${ctx.argv.join(' ')})`);

@@ -80,11 +80,15 @@ export function* pcpuLoop(scenario: Scenario, world: World, control: Control, cp
       control.add(slot, STAT.GUEST_CYCLES, guest.cycles);
       if (!vcpu.vm.supportsCpu(cpu)) control.add(slot, STAT.ITEM4);
     }
+    // Where the KVM_RUN ended: this CPU, unless the sim migrated the vCPU thread mid-run;
+    // then that CPU's pCPU, which saw a vCPU loaded there and stayed off it, may claim again.
+    const endedOn = guest?.cpu ?? cpu;
+    if (endedOn !== cpu) control.ring(endedOn);
     if (vcpu.loads !== loadsBefore) {
       control.add(slot, STAT.LOADS);
       if (last >= 0 && last !== cpu) control.add(slot, STAT.MIGRATIONS);
       if (last >= 0 && group[last] !== group[cpu]) control.add(slot, STAT.CLUSTER_MIGRATIONS);
-      control.setLastCpu(v, cpu);
+      control.setLastCpu(v, endedOn);
     }
     control.add(slot, STAT.LOAD_RELOADS, vcpu.loadReloads - reloadsBefore);
     control.add(slot, STAT.QUANTA);
@@ -95,7 +99,7 @@ export function* pcpuLoop(scenario: Scenario, world: World, control: Control, cp
       return control.setSched(v, SCHED.CRASHED);
     }
     if (scenario.quanta > 0 && quanta >= scenario.quanta) return control.setSched(v, SCHED.DONE);
-    const next = nextCpu(policy, scenario.topology, { current: cpu, quanta, rng: control.rngState(v) });
+    const next = nextCpu(policy, scenario.topology, { current: endedOn, quanta, rng: control.rngState(v) });
     control.setRngState(v, next.rng);
     yield PLACE; // another pCPU may be scanning for work right now
     control.setSched(v, next.cpu);
@@ -128,7 +132,9 @@ export function* pcpuLoop(scenario: Scenario, world: World, control: Control, cp
       if (control.stopped()) break;
       yield CLAIM; // the scan races with other pCPUs placing vCPUs here
       let v = -1;
-      for (let k = 0; k < plans.length && v < 0; k++) {
+      // A CPU runs one vCPU: not while another's thread was migrated here mid-run (sim only).
+      const occupied = world.vcpuLoadedOn(cpu);
+      for (let k = 0; k < plans.length && v < 0 && !occupied; k++) {
         const cand = (scan + k) % plans.length;
         if (control.claim(cand, cpu)) v = cand;
       }

@@ -10,7 +10,7 @@ import { pmuListLayout } from '../host/pmu-list.js';
 import type { Topology } from '../host/topology.js';
 import { guestMemoryLayout, type GuestMemory } from '../guest/memory.js';
 import type { Profile } from '../kvm/profile.js';
-import { KvmVcpu, vcpuLayout } from '../kvm/vcpu-state.js';
+import { KvmVcpu, VCPU_FLAG, vcpuLayout } from '../kvm/vcpu-state.js';
 import { Vgic, vgicLayout } from '../kvm/vgic.js';
 import { KvmVm, vmLayout } from '../kvm/vm-state.js';
 import type { Layout } from '../mem/region.js';
@@ -134,6 +134,11 @@ export class World {
       throw new RangeError(`world snapshot has ${snapshot.byteLength} bytes, the world ${this.buffer.byteLength}`);
     }
     new Uint8Array(this.buffer).set(snapshot);
+  }
+
+  /** True if a vCPU is loaded on `cpu` (a lock-free look; in hw only its own pCPU loads there). */
+  vcpuLoadedOn(cpu: number): boolean {
+    return this.vcpus.some((v) => v.cpu === cpu && v.hasFlag(VCPU_FLAG.LOADED));
   }
 
   lockId(lock: LockRef): number {

@@ -27,7 +27,10 @@ export interface Driven {
   readonly preemptions: number;
   /** Each preemption: the step, and the thread that could have stepped but was passed over. */
   readonly preempted: { readonly step: number; readonly thread: number }[];
+  /** Injected migrations, by decision (what a schedule stores). */
   readonly migrations: Migrations;
+  /** The same, by the step at which each took effect (for timelines). */
+  readonly migratedAt: { readonly step: number; readonly thread: number; readonly cpu: number }[];
   /** The exception that escaped a thread, which ended the loop. */
   readonly crashed?: { readonly thread: string; readonly step: number; readonly error: unknown };
 }
@@ -36,9 +39,12 @@ export function drive(sim: SimMachine, strategy: Strategy, hooks: DriveHooks): D
   const switches: Switches = { steps: [], threads: [] };
   const preempted: { step: number; thread: number }[] = [];
   const migrations = noMigrations();
-  const done = (crashed?: Driven['crashed']): Driven => ({ switches, preemptions: preempted.length, preempted, migrations, ...(crashed ? { crashed } : {}) });
+  const migratedAt: { step: number; thread: number; cpu: number }[] = [];
+  const done = (crashed?: Driven['crashed']): Driven => ({ switches, preemptions: preempted.length, preempted, migrations, migratedAt, ...(crashed ? { crashed } : {}) });
   const runnable: number[] = [];
-  for (;;) {
+  // Schedules are indexed by decision (one per strategy pick), not by step: an injected
+  // migration whose first step must wait makes a pick that steps nobody.
+  for (let decision = 0; ; ) {
     const n = sim.runnableInto(runnable);
     if (n === 0) {
       const live = sim.live();
@@ -46,44 +52,68 @@ export function drive(sim: SimMachine, strategy: Strategy, hooks: DriveHooks): D
       continue;
     }
     if (hooks.end?.()) return done();
-    const step = sim.steps;
+    const d = decision++;
     const current = sim.current;
-    const chosen = strategy.pick(runnable, n, current, step);
+    const chosen = strategy.pick(runnable, n, current, d);
     if (chosen !== defaultPick(runnable, n, current)) {
-      switches.steps.push(step);
+      switches.steps.push(d);
       switches.threads.push(chosen);
     }
-    if (isPreemption(runnable, n, current, chosen)) preempted.push({ step, thread: current });
+    const preempts = isPreemption(runnable, n, current, chosen);
     try {
       const at = sim.thread(chosen).pending;
       if (hooks.migration && strategy.inject && at?.kind === 'point' && at.migrate) {
-        const to = strategy.inject(chosen, step, hooks.migration.cpus);
+        const to = strategy.inject(chosen, d, hooks.migration.cpus);
         if (to >= 0 && hooks.migration.canMoveTo(to)) {
-          migrations.steps.push(step);
+          migrations.steps.push(d);
           migrations.threads.push(chosen);
           migrations.cpus.push(to);
+          migratedAt.push({ step: sim.steps, thread: chosen, cpu: to });
           sim.interpose(chosen, at.migrate(to));
           if (!sim.runnable(chosen)) continue; // its first step waits (a lock): pick again
         }
       }
+      if (preempts) preempted.push({ step: sim.steps, thread: current });
       sim.step(chosen);
     } catch (error) {
-      return done({ thread: sim.thread(chosen).task.name, step, error });
+      return done({ thread: sim.thread(chosen).task.name, step: sim.steps, error });
     }
   }
 }
 
-/** "A blocked on L1, held by B → B blocked on L2, held by A", if the lock waits form a cycle. */
+/**
+ * "A blocked on L1, held by B → B blocked on …": a cycle of the wait-for graph, if there is
+ * one. A thread waiting for a lock waits for its owner; one waiting for a grace period waits
+ * for every reader still inside that began before it.
+ */
 export function waitCycle(sim: SimMachine, live: readonly SimThread[]): string | undefined {
-  const next = (t: SimThread): SimThread | undefined => {
+  const waitsFor = (t: SimThread): SimThread[] => {
     const op = t.pending;
-    return op?.kind === 'lock' ? sim.threads[op.lock.owner() - 1] : undefined;
+    if (op?.kind === 'lock') {
+      const owner = sim.threads[op.lock.owner() - 1];
+      return owner ? [owner] : [];
+    }
+    if (op?.kind === 'synchronize-rcu') return sim.graceReaders(t);
+    return [];
+  };
+  const path: SimThread[] = [];
+  const visited = new Set<SimThread>();
+  const visit = (t: SimThread): SimThread[] | undefined => {
+    const at = path.indexOf(t);
+    if (at >= 0) return path.slice(at);
+    if (visited.has(t)) return undefined;
+    visited.add(t);
+    path.push(t);
+    for (const u of waitsFor(t)) {
+      const cycle = visit(u);
+      if (cycle) return cycle;
+    }
+    path.pop();
+    return undefined;
   };
   for (const first of live) {
-    const path: SimThread[] = [];
-    for (let t: SimThread | undefined = first; t && !path.includes(t); t = next(t)) path.push(t);
-    const back = next(path[path.length - 1]!);
-    if (back && path.includes(back)) return path.slice(path.indexOf(back)).map((t) => `${t.task.name} ${sim.waitOf(t)}`).join(' → ');
+    const cycle = visit(first);
+    if (cycle) return cycle.map((t) => `${t.task.name} ${sim.waitOf(t)}`).join(' → ');
   }
   return undefined;
 }

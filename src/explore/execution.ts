@@ -16,7 +16,6 @@ import { vmmLoop } from '../engine/vmm-loop.js';
 import { World } from '../engine/world.js';
 import { initSchedule, setUpWorld } from '../engine/world-setup.js';
 import { GUEST_TRAP_LABEL } from '../kvm/guest-cpu.js';
-import { VCPU_FLAG } from '../kvm/vcpu-state.js';
 import { oracleOfError, verdictOf, type Verdict } from '../check/verdict.js';
 import { describeDeadlock, drive } from './drive.js';
 import type { Migrations, Switches } from './schedule.js';
@@ -52,6 +51,8 @@ export interface Execution {
   readonly preempted: readonly { readonly step: number; readonly thread: number }[];
   /** Injected preempt-and-migrate actions (replays this execution with the switches). */
   readonly migrations: Migrations;
+  /** Where each injected migration took effect, by step (for timelines). */
+  readonly migratedAt: readonly { readonly step: number; readonly thread: number; readonly cpu: number }[];
   readonly virtualNs: number;
   readonly wallMs: number;
   readonly machine: SimMachine;
@@ -98,7 +99,7 @@ export function runExecution(base: Scenario, strategy: Strategy, opts: Execution
       return false;
     },
     // A vCPU thread is only ever moved to a CPU no vCPU is loaded on (a CPU runs one task).
-    migration: { cpus: s.topology.cpus, canMoveTo: (cpu) => !world.vcpus.some((v) => v.cpu === cpu && v.hasFlag(VCPU_FLAG.LOADED)) },
+    migration: { cpus: s.topology.cpus, canMoveTo: (cpu) => !world.vcpuLoadedOn(cpu) },
     end: () => {
       const steps = sim.steps;
       if (!control.stopped()) {
@@ -137,6 +138,7 @@ export function runExecution(base: Scenario, strategy: Strategy, opts: Execution
     preemptions: d.preemptions,
     preempted: d.preempted,
     migrations: d.migrations,
+    migratedAt: d.migratedAt,
     virtualNs: vns,
     wallMs: performance.now() - t0,
     machine: sim,

@@ -68,7 +68,7 @@ export interface ExploreResult {
   readonly migrations: number;
   readonly stepsPerSecond: number;
   readonly wallMs: number;
-  /** Virtual time simulated, summed over executions (ns). */
+  /** Virtual time simulated, summed over executions (each its furthest thread clock), ns. */
   readonly virtualNs: number;
   readonly interrupted: boolean;
   readonly summary: readonly string[];
@@ -189,15 +189,17 @@ function report(spec: ScenarioSpec, s: Scenario, o: ExploreOptions, strategy: st
   if (o.shrinkMs <= 0) return found;
   const shrunk = shrinkSchedule(s, e, o.maxSteps, o.shrinkMs);
   const minFile = `${base}.min.json`;
-  writeSchedule(minFile, file(shrunk.switches, shrunk.migrations, shrunk.execution, shrunk.execution.verdict.oracle));
+  // The deviations the shrunk replay really took (a kept switch it could not take is not one).
+  const x = shrunk.execution;
+  writeSchedule(minFile, file(x.switches, x.migrations, x, x.verdict.oracle));
   return {
     ...found,
     minimal: {
-      preemptions: shrunk.execution.preemptions,
-      migrations: shrunk.execution.migrations.steps.length,
-      switches: shrunk.switches.steps.length,
-      steps: shrunk.execution.steps,
-      traceHash: shrunk.execution.traceHash,
+      preemptions: x.preemptions,
+      migrations: x.migrations.steps.length,
+      switches: x.switches.steps.length,
+      steps: x.steps,
+      traceHash: x.traceHash,
       replayFile: minFile,
       locallyMinimal: shrunk.minimal,
     },

@@ -30,30 +30,12 @@ export interface FromHw {
   readonly scheduleFile: string;
 }
 
-/** The logged steps up to the stop, with each thread's repeated idle parks folded into its last. */
+/** The logged steps up to the coordinator's stop (what threads did while stopping depends on when each saw it). */
 export function followedSteps(hw: HwLogFile): { thread: number[]; kind: number[]; arg: number[]; seq: number[] } {
   const { log } = hw;
-  const keep: boolean[] = [];
-  const lastOf = new Map<number, number>(); // thread → index of its previous kept event
-  for (let i = 0; i < log.seq.length; i++) {
-    if (log.stopSeq >= 0 && log.seq[i]! > log.stopSeq) break;
-    const t = log.thread[i]!;
-    const prev = lastOf.get(t);
-    // A park that timed out (hw re-checks every few ms) and was parked again is one park in
-    // the sim, where a thread leaves a park only when its word has moved on.
-    if (prev !== undefined && log.kind[prev] === EVENT_KIND.PARK && log.kind[i] === EVENT_KIND.PARK && log.arg[prev] === log.arg[i]) keep[prev] = false;
-    keep[i] = true;
-    lastOf.set(t, i);
-  }
-  const out = { thread: [] as number[], kind: [] as number[], arg: [] as number[], seq: [] as number[] };
-  keep.forEach((k, i) => {
-    if (!k) return;
-    out.thread.push(log.thread[i]!);
-    out.kind.push(log.kind[i]!);
-    out.arg.push(log.arg[i]!);
-    out.seq.push(log.seq[i]!);
-  });
-  return out;
+  let n = log.seq.length;
+  if (log.stopSeq >= 0) while (n > 0 && log.seq[n - 1]! > log.stopSeq) n--;
+  return { thread: log.thread.slice(0, n), kind: log.kind.slice(0, n), arg: log.arg.slice(0, n), seq: log.seq.slice(0, n) };
 }
 
 export function replayFromHw(file: string, opts: { record?: boolean } = {}): FromHw {

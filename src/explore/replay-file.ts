@@ -4,7 +4,9 @@
  * or another hash, is a divergence: uncontrolled nondeterminism when the build is the same.
  */
 import type { OracleName } from '../check/verdict.js';
+import { threadNames } from '../engine/messages.js';
 import { resolveScenario, type Scenario } from '../engine/scenario.js';
+import { badField } from '../host/errors.js';
 import { buildId } from './build-id.js';
 import { runExecution, type Execution } from './execution.js';
 import { readSchedule, type ScheduleFile } from './schedule.js';
@@ -27,6 +29,17 @@ export interface Replay {
 export function replayScheduleFile(file: string, opts: { record?: boolean } = {}): Replay {
   const schedule = readSchedule(file);
   const scenario = resolveScenario(schedule.scenario, `${file}.scenario`);
+  // Choices must name threads and CPUs the scenario has (replay would skip them otherwise).
+  const threads = threadNames(scenario).length;
+  const bad = (field: string, k: number, what: string, v: number) => badField(`${file}.${field}[${k}]`, what, v);
+  schedule.switches.threads.forEach((t, k) => {
+    if (t >= threads) throw bad('switches', k, `a thread of the scenario (0..${threads - 1})`, t);
+  });
+  schedule.migrations.threads.forEach((t, k) => {
+    if (t >= scenario.topology.cpus) throw bad('migrations', k, `a pCPU thread (0..${scenario.topology.cpus - 1})`, t);
+    const cpu = schedule.migrations.cpus[k]!;
+    if (cpu >= scenario.topology.cpus) throw bad('migrations', k, `a CPU of the host (0..${scenario.topology.cpus - 1})`, cpu);
+  });
   const strategy = new ReplayStrategy(schedule.seed, schedule.switches, true, schedule.migrations);
   // A schedule converted from a hw run stops where the hw run stopped and batches traps alike.
   const converted = schedule.stopAfter !== undefined;

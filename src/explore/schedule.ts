@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { badField } from '../host/errors.js';
-import { readJsonFile } from '../host/validate.js';
+import { checkArray, checkObject, intValue, readJsonFile } from '../host/validate.js';
 import type { ScenarioSpec } from '../engine/scenario.js';
 
 export interface Switches {
@@ -66,36 +66,30 @@ export function writeSchedule(path: string, s: ScheduleFile): void {
 }
 
 export function readSchedule(path: string): ScheduleFile {
-  const raw = readJsonFile(path, 'schedule file');
-  const o = raw as Record<string, unknown>;
-  if (typeof o !== 'object' || o === null || o.format !== SCHEDULE_FORMAT) throw badField(`${path}.format`, `"${SCHEDULE_FORMAT}"`, o?.format);
-  for (const k of ['seed', 'maxSteps', 'steps', 'campaignSeed'] as const) {
-    if (!Number.isInteger(o[k])) throw badField(`${path}.${k}`, 'an integer', o[k]);
-  }
-  if (typeof o.scenario !== 'object' || o.scenario === null) throw badField(`${path}.scenario`, 'a scenario object', o.scenario);
-  if (!Array.isArray(o.switches)) throw badField(`${path}.switches`, 'an array of [step delta, thread] pairs', o.switches);
-  const steps: number[] = [];
-  const threads: number[] = [];
+  const o = checkObject(path, readJsonFile(path, 'schedule file'));
+  if (o.format !== SCHEDULE_FORMAT) throw badField(`${path}.format`, `"${SCHEDULE_FORMAT}"`, o.format);
+  for (const k of ['seed', 'steps', 'campaignSeed'] as const) intValue(`${path}.${k}`, o[k], 0, 2 ** 53);
+  intValue(`${path}.maxSteps`, o.maxSteps, 1, 1e9);
+  if (o.stopAfter !== undefined) intValue(`${path}.stopAfter`, o.stopAfter, 0, 1e9);
+  if (o.trapEvery !== undefined) intValue(`${path}.trapEvery`, o.trapEvery, 1, 1e6);
+  if (typeof o.traceHash !== 'string') throw badField(`${path}.traceHash`, 'the recorded trace hash', o.traceHash);
+  checkObject(`${path}.scenario`, o.scenario);
+  const [steps, threads] = deltaColumns(`${path}.switches`, o.switches, 2, '[step delta, thread] pairs');
+  const [mSteps, mThreads, cpus] = deltaColumns(`${path}.migrations`, o.migrations ?? [], 3, '[step delta, thread, cpu] triples');
+  return { ...(o as unknown as ScheduleFile), switches: { steps: steps!, threads: threads! }, migrations: { steps: mSteps!, threads: mThreads!, cpus: cpus! } };
+}
+
+/** Delta-encoded tuples of non-negative integers as columns, the first one summed up. */
+function deltaColumns(path: string, raw: unknown, width: number, what: string): number[][] {
+  const columns = Array.from({ length: width }, () => [] as number[]);
   let at = 0;
-  o.switches.forEach((p: unknown, k) => {
-    if (!Array.isArray(p) || p.length !== 2 || !p.every((x) => Number.isInteger(x) && x >= 0)) {
-      throw badField(`${path}.switches[${k}]`, 'a [step delta, thread] pair of non-negative integers', p);
+  checkArray(path, raw, what).forEach((t: unknown, k) => {
+    if (!Array.isArray(t) || t.length !== width || !t.every((x) => Number.isInteger(x) && x >= 0)) {
+      throw badField(`${path}[${k}]`, `one of ${what} (non-negative integers)`, t);
     }
-    at += p[0] as number;
-    steps.push(at);
-    threads.push(p[1] as number);
+    at += t[0] as number;
+    columns[0]!.push(at);
+    for (let c = 1; c < width; c++) columns[c]!.push(t[c] as number);
   });
-  const migrations = noMigrations();
-  if (o.migrations !== undefined && !Array.isArray(o.migrations)) throw badField(`${path}.migrations`, 'an array of [step delta, thread, cpu] triples', o.migrations);
-  let step = 0;
-  ((o.migrations as unknown[] | undefined) ?? []).forEach((m, k) => {
-    if (!Array.isArray(m) || m.length !== 3 || !m.every((x) => Number.isInteger(x) && x >= 0)) {
-      throw badField(`${path}.migrations[${k}]`, 'a [step delta, thread, cpu] triple of non-negative integers', m);
-    }
-    step += m[0] as number;
-    migrations.steps.push(step);
-    migrations.threads.push(m[1] as number);
-    migrations.cpus.push(m[2] as number);
-  });
-  return { ...(o as unknown as ScheduleFile), switches: { steps, threads }, migrations };
+  return columns;
 }

@@ -12,9 +12,7 @@ import type { Migrations, Switches } from './schedule.js';
 import { ReplayStrategy } from './strategies/replay.js';
 
 export interface ShrinkResult {
-  readonly switches: Switches;
-  readonly migrations: Migrations;
-  /** The replay of the shrunk schedule (it fails with the same oracle). */
+  /** The lenient replay of the kept choices: it fails with the same oracle; its own switches and migrations are the shrunk schedule. */
   readonly execution: Execution;
   /** True if the search finished: 1-minimal. False: the budget ran out first. */
   readonly minimal: boolean;
@@ -77,5 +75,5 @@ export function shrinkSchedule(s: Scenario, failing: Execution, maxSteps: number
     n = Math.min(n * 2, kept.length);
   }
   if (best === failing) best = replay(kept); // the schedule as stored: its own replay
-  return { ...pick(kept), execution: best, minimal: finished, tries };
+  return { execution: best, minimal: finished, tries };
 }

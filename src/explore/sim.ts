@@ -258,10 +258,18 @@ export class SimMachine {
     if (op.kind === 'lock') return `blocked on ${op.lock.name}, held by ${this.ownerName(op.lock.owner())}`;
     if (op.kind === 'park') return `parked (${op.label})`;
     if (op.kind === 'synchronize-rcu') {
-      const readers = (t.graceWaits ?? []).flatMap((w, j) => (w >= 0 && this.threads[j]!.readExits === w && !this.threads[j]!.done ? [this.threads[j]!.task.name] : []));
+      const readers = this.graceReaders(t).map((r) => r.task.name);
       return `blocked on a grace period (readers still inside: ${readers.join(', ') || 'none'})`;
     }
     return `about to ${describeOp(op)}`;
+  }
+
+  /** The readers a thread's grace period still waits for: inside when it began, not out since. */
+  graceReaders(t: SimThread): SimThread[] {
+    return (t.graceWaits ?? []).flatMap((w, j) => {
+      const r = this.threads[j]!;
+      return w >= 0 && !r.done && r.readExits === w ? [r] : [];
+    });
   }
 
   /** The thread whose task id is `id`, by name. */

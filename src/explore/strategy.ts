@@ -16,7 +16,8 @@ export interface Strategy {
   start(threads: number): ExecutionStart | undefined;
   /**
    * Picks the thread to step: one of `runnable[0..n-1]` (ascending thread indices, n ≥ 1).
-   * `current` is the thread stepped last (-1 at the first step), `step` the step number.
+   * `current` is the thread stepped last (-1 at the first step), `step` the decision number
+   * (one per pick; it equals the step number unless an injected migration had to wait).
    */
   pick(runnable: readonly number[], n: number, current: number, step: number): number;
   /**

@@ -2,15 +2,21 @@
  * The per-thread timeline of a recorded execution, one line per step (VOPR style): the step
  * number, a lane per thread with the stepping thread marked, its name and what it did.
  */
-import type { Migrations } from './schedule.js';
 import { describeOp, type SimMachine } from './sim.js';
+
+/** An injected migration where it took effect (execution.ts `migratedAt`). */
+export interface MigratedAt {
+  readonly step: number;
+  readonly thread: number;
+  readonly cpu: number;
+}
 
 export function formatTimeline(
   sim: SimMachine,
-  opts: { last?: number; preempted?: readonly { step: number; thread: number }[]; migrations?: Migrations } = {},
+  opts: { last?: number; preempted?: readonly { step: number; thread: number }[]; migratedAt?: readonly MigratedAt[] } = {},
 ): string[] {
   const passedOver = new Map((opts.preempted ?? []).map((p) => [p.step, p.thread]));
-  const migratedTo = new Map((opts.migrations?.steps ?? []).map((step, k) => [step, opts.migrations!.cpus[k]!]));
+  const migrated = new Map((opts.migratedAt ?? []).map((m) => [m.step, m]));
   const rec = sim.recorded;
   if (!rec) throw new Error('timeline: the execution was not recorded');
   const names = sim.threads.map((t) => t.task.name);
@@ -24,18 +30,18 @@ export function formatTimeline(
     const t = rec.thread[k]!;
     const lane = '.'.repeat(t) + '●' + '.'.repeat(names.length - t - 1);
     const over = passedOver.get(k);
-    const to = migratedTo.get(k);
-    const mark = (over === undefined ? '' : `   ⟵ preempts ${names[over]}`) + (to === undefined ? '' : `   ⟵ vCPU thread preempted and migrated to cpu ${to}`);
+    const m = migrated.get(k);
+    const mark = (over === undefined ? '' : `   ⟵ preempts ${names[over]}`) + (m === undefined ? '' : `   ⟵ ${names[m.thread]}'s vCPU thread preempted, migrated to cpu ${m.cpu}`);
     lines.push(`${String(k).padStart(7)}  ${lane}  ${names[t]!.padEnd(width)}  ${describeOp(rec.op[k]!)}${mark}`);
   }
   return lines;
 }
 
 /** "preemptions: step 12 (pcpu1 preempts vmm:configurator), …; injected migrations: …". */
-export function formatPreemptions(sim: SimMachine, preempted: readonly { step: number; thread: number }[], migrations: Migrations): string {
+export function formatPreemptions(sim: SimMachine, preempted: readonly { step: number; thread: number }[], migratedAt: readonly MigratedAt[]): string {
   const rec = sim.recorded;
   const name = (t: number) => sim.thread(t).task.name;
   const p = preempted.length === 0 ? 'no preemptions' : `preemptions: ${preempted.map((x) => `step ${x.step} (${rec ? `${name(rec.thread[x.step]!)} preempts ` : 'passes over '}${name(x.thread)})`).join(', ')}`;
-  const m = migrations.steps.map((step, k) => `step ${step} (${name(migrations.threads[k]!)}'s vCPU to cpu ${migrations.cpus[k]})`);
+  const m = migratedAt.map((x) => `step ${x.step} (${name(x.thread)}'s vCPU to cpu ${x.cpu})`);
   return m.length === 0 ? p : `${p}; injected migrations: ${m.join(', ')}`;
 }

@@ -5,6 +5,7 @@
  * KVM_RUN to the A76 cluster (CPUs 4-7) of the RK3588.
  */
 import { describe, expect, it } from 'vitest';
+import { builtinScenarios } from '../../src/engine/builtin-scenarios.js';
 import type { ScenarioSpec } from '../../src/engine/scenario.js';
 import { resolveScenario } from '../../src/engine/scenario.js';
 import { runExecution, type Execution } from '../../src/explore/execution.js';
@@ -65,6 +66,21 @@ describe('injected migrations', () => {
       const g = e.report.vcpus[0]!.guest;
       expect(g.counted).toBe(g.executed);
     }
+  });
+
+  it('every execution replays exactly, also when a migration must first wait for a lock (mutex design: the per-load check takes arm_pmus_lock)', () => {
+    const s = resolveScenario({ ...builtinScenarios['pmu-list-race']!, design: 'mutex' });
+    const strategy = new RandomStrategy(7, 3);
+    let migrations = 0;
+    for (let i = 0; i < 150; i++) {
+      const e = runExecution(s, strategy, { maxSteps: 20_000, stopOnFailure: true })!;
+      migrations += e.migrations.steps.length;
+      const replay = new ReplayStrategy(e.seed, e.switches, true, e.migrations);
+      const again = runExecution(s, replay, { maxSteps: 20_000, stopOnFailure: true })!;
+      expect(replay.divergedAt).toBeUndefined();
+      expect(again.traceHash).toBe(e.traceHash);
+    }
+    expect(migrations).toBeGreaterThan(500);
   });
 
   it('shrinking keeps the migration the failure needs and drops the rest', async () => {
