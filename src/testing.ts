@@ -55,7 +55,7 @@ export function replaySchedule(file: string): Replay {
 export interface ExploreOpsResult {
   readonly verdict: 'SUCCESS' | 'FAILURE';
   readonly runs: number;
-  /** Failing executions, each with its schedule (`replayOps(case, failure)` runs it again). */
+  /** Failing executions (each replayed once), with their schedules (`replayOps(case, failure)` runs one again). */
   readonly failures: readonly OpsExecution[];
   readonly summary: readonly string[];
 }
@@ -75,7 +75,9 @@ export function exploreOps<S>(
     if (!e) break;
     runs++;
     if (e.failure) {
-      failures.push(e);
+      // Replayed once before it is reported, as explore does: another trace is nondeterminism.
+      const again = replayOps(c, e);
+      failures.push(again.traceHash === e.traceHash ? e : { ...e, failure: { oracle: 'uncontrolled-nondeterminism', reason: `replay gave trace ${again.traceHash}, not ${e.traceHash}` } });
       if (!o.keepGoing) break;
     }
   }

@@ -70,8 +70,10 @@ export async function runCommand(args: ParsedArgs, ctx: CommandContext): Promise
   if (args.flags.has('json')) console.log(toJson({ ...report, verdict: verdict.verdict, oracle: verdict.oracle, findings: verdict.findings }));
   else console.log(`${formatReport(report)}\n\n${formatVerdict(verdict, report.interrupted)}`);
   if (report.failure) {
-    // Runs on real threads are not seed-deterministic; this replays the same configuration.
-    console.error(`vpmu-lab run: ${report.failure.message} (run again: vpmu-lab run ${ctx.argv.join(' ')})`);
+    // Runs on real threads are not seed-deterministic: the same configuration again, or
+    // recorded, so the sim can replay exactly what happened.
+    const again = `vpmu-lab run ${ctx.argv.join(' ')}`;
+    console.error(`vpmu-lab run: ${report.failure.message} (run again: ${again}${recordTo ? '' : `; to replay a failure exactly, record it: ${again} --record FILE, then vpmu-lab replay --from-hw FILE`})`);
   }
   if (report.interrupted) return signalExitCode(ctx.signal.reason);
   return verdict.verdict === 'SUCCESS' ? 0 : 1;

@@ -118,11 +118,13 @@ export function waitCycle(sim: SimMachine, live: readonly SimThread[]): string |
   return undefined;
 }
 
-/** The deadlock message: the wait-for cycle if there is one, and who holds and waits on what. */
+/** The deadlock message: the wait-for cycle (or every wait) and who holds what. */
 export function describeDeadlock(sim: SimMachine, live: readonly SimThread[]): { message: string; locks: string[] } {
   const cycle = waitCycle(sim, live);
+  const waits = live.map((t) => `${t.task.name} ${sim.waitOf(t)}`);
+  const holds = sim.threads.flatMap((t) => t.task.held.map((l) => `${t.task.name} holds ${l.name}`));
   return {
-    message: `deadlock at step ${sim.steps}${cycle ? `: ${cycle}` : `: ${live.map((t) => `${t.task.name} ${sim.waitOf(t)}`).join('; ')}`}`,
-    locks: [...sim.threads.flatMap((t) => t.task.held.map((l) => `${t.task.name} holds ${l.name}`)), ...live.map((t) => `${t.task.name} ${sim.waitOf(t)}`)],
+    message: `deadlock at step ${sim.steps}: ${cycle ?? waits.join('; ')}${holds.length > 0 ? ` (${holds.join(', ')})` : ''}`,
+    locks: [...holds, ...waits],
   };
 }

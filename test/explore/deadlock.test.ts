@@ -39,7 +39,7 @@ describe('deadlock reports', () => {
       expect(f.oracle).toBe('deadlock');
       // The wait-for cycle: the grace period waits for the reader, the reader for the lock.
       expect(f.reason).toMatch(
-        /: (writer blocked on a grace period \(readers still inside: reader\) → reader blocked on arm_pmus_lock, held by writer|reader blocked on arm_pmus_lock, held by writer → writer blocked on a grace period \(readers still inside: reader\))$/,
+        /: (writer blocked on a grace period \(readers still inside: reader\) → reader blocked on arm_pmus_lock, held by writer|reader blocked on arm_pmus_lock, held by writer → writer blocked on a grace period \(readers still inside: reader\)) \(writer holds arm_pmus_lock\)$/,
       );
     }
   });
