@@ -55,13 +55,14 @@ export function* pcpuLoop(scenario: Scenario, world: World, control: Control, cp
     let guest: GuestCpu | undefined;
     let nAtEntry = -1;
     let crash: Omit<CrashWords, 'quantum'> | undefined;
+    const where = { cpu };
     try {
       const r = yield* vcpuRun(vcpu, cpu, (g) => {
         guest = g;
         nAtEntry = vcpu.vm.nrPmuCounters;
         g.trapEvery = opts.trapEvery;
         return workloads[v]!.quantum(g, world.guestMemory[v]!, plan);
-      });
+      }, where);
       if (r.exitReason === uapi.KVM_EXIT_FAIL_ENTRY) control.add(slot, STAT.FAIL_ENTRIES);
       if (r.ret < 0) control.countErrno(slot, r.ret);
       if (r.ret < 0 && !guest) control.add(slot, STAT.RUN_ERRORS);
@@ -70,7 +71,7 @@ export function* pcpuLoop(scenario: Scenario, world: World, control: Control, cp
       // counter it programmed vanished under it — the §8 item 13 race does that).
       if (!(e instanceof GuestCrash) && !(e instanceof GuestUndefined)) throw e;
       // Where the guest was when it died: this CPU, unless its thread was migrated mid-run.
-      crash = crashWords(vcpu, e, nAtEntry, guest?.cpu ?? cpu);
+      crash = crashWords(vcpu, e, nAtEntry, where.cpu);
       control.add(slot, STAT.CRASHES);
     }
     yield QUIESCENT;
@@ -82,7 +83,7 @@ export function* pcpuLoop(scenario: Scenario, world: World, control: Control, cp
     }
     // Where the KVM_RUN ended: this CPU, unless the sim migrated the vCPU thread mid-run;
     // then that CPU's pCPU, which saw a vCPU loaded there and stayed off it, may claim again.
-    const endedOn = guest?.cpu ?? cpu;
+    const endedOn = where.cpu;
     if (endedOn !== cpu) control.ring(endedOn);
     if (vcpu.loads !== loadsBefore) {
       control.add(slot, STAT.LOADS);

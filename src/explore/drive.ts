@@ -9,6 +9,7 @@
 import type { SimMachine, SimThread } from './sim.js';
 import { defaultPick, isPreemption, type Strategy } from './strategy.js';
 import { noMigrations, type Migrations, type Switches } from './schedule.js';
+import type { MigratedAt } from './timeline.js';
 
 export interface DriveHooks {
   /** Nothing can step and threads are left: true to go on (the caller changed something), false to end. */
@@ -30,7 +31,7 @@ export interface Driven {
   /** Injected migrations, by decision (what a schedule stores). */
   readonly migrations: Migrations;
   /** The same, by the step at which each took effect (for timelines). */
-  readonly migratedAt: { readonly step: number; readonly thread: number; readonly cpu: number }[];
+  readonly migratedAt: MigratedAt[];
   /** The exception that escaped a thread, which ended the loop. */
   readonly crashed?: { readonly thread: string; readonly step: number; readonly error: unknown };
 }
@@ -39,7 +40,7 @@ export function drive(sim: SimMachine, strategy: Strategy, hooks: DriveHooks): D
   const switches: Switches = { steps: [], threads: [] };
   const preempted: { step: number; thread: number }[] = [];
   const migrations = noMigrations();
-  const migratedAt: { step: number; thread: number; cpu: number }[] = [];
+  const migratedAt: MigratedAt[] = [];
   const done = (crashed?: Driven['crashed']): Driven => ({ switches, preemptions: preempted.length, preempted, migrations, migratedAt, ...(crashed ? { crashed } : {}) });
   const runnable: number[] = [];
   // Schedules are indexed by decision (one per strategy pick), not by step: an injected
@@ -62,13 +63,14 @@ export function drive(sim: SimMachine, strategy: Strategy, hooks: DriveHooks): D
     const preempts = isPreemption(runnable, n, current, chosen);
     try {
       const at = sim.thread(chosen).pending;
-      if (hooks.migration && strategy.inject && at?.kind === 'point' && at.migrate) {
+      // One migration at a time per thread: not inside a migration's own request servicing.
+      if (hooks.migration && strategy.inject && at?.kind === 'point' && at.migrate && !sim.isInterposed(chosen)) {
         const to = strategy.inject(chosen, d, hooks.migration.cpus);
         if (to >= 0 && hooks.migration.canMoveTo(to)) {
           migrations.steps.push(d);
           migrations.threads.push(chosen);
           migrations.cpus.push(to);
-          migratedAt.push({ step: sim.steps, thread: chosen, cpu: to });
+          migratedAt.push({ step: sim.steps, thread: chosen, cpu: to, at: at.label });
           sim.interpose(chosen, at.migrate(to));
           if (!sim.runnable(chosen)) continue; // its first step waits (a lock): pick again
         }

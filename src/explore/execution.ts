@@ -20,6 +20,7 @@ import { oracleOfError, verdictOf, type Verdict } from '../check/verdict.js';
 import { describeDeadlock, drive } from './drive.js';
 import type { Migrations, Switches } from './schedule.js';
 import { SimMachine, type SimThread } from './sim.js';
+import type { MigratedAt } from './timeline.js';
 import type { Strategy } from './strategy.js';
 
 export interface ExecutionOptions {
@@ -52,7 +53,7 @@ export interface Execution {
   /** Injected preempt-and-migrate actions (replays this execution with the switches). */
   readonly migrations: Migrations;
   /** Where each injected migration took effect, by step (for timelines). */
-  readonly migratedAt: readonly { readonly step: number; readonly thread: number; readonly cpu: number }[];
+  readonly migratedAt: readonly MigratedAt[];
   readonly virtualNs: number;
   readonly wallMs: number;
   readonly machine: SimMachine;

@@ -129,6 +129,11 @@ export class SimMachine {
     return index;
   }
 
+  /** True while thread `index` runs an interposed operation (an injected migration in progress). */
+  isInterposed(index: number): boolean {
+    return this.slot(index).interposed !== undefined;
+  }
+
   /**
    * Runs `op` as thread `index`'s next steps, ahead of the point it is about to perform
    * (which must carry `migrate`); once `op` returns, the thread is back at that point.
@@ -136,7 +141,7 @@ export class SimMachine {
   interpose(index: number, op: Op<void>): void {
     const t = this.slot(index);
     const at = t.pending;
-    if (t.interposed || at?.kind !== 'point' || !at.migrate) throw new Error(`sim: ${t.task.name} is not at a preemptible point`);
+    if (t.interposed || at?.kind !== 'point' || !at.migrate) throw new Error(`sim: ${t.task.name} is not at a preemptible point, or already runs an interposed operation`);
     t.interposed = { op, resume: at };
     t.pending = undefined;
     t.gate = GATE_UNPRIMED;

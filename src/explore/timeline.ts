@@ -9,6 +9,8 @@ export interface MigratedAt {
   readonly step: number;
   readonly thread: number;
   readonly cpu: number;
+  /** The preemptible point it happened at. */
+  readonly at: string;
 }
 
 export function formatTimeline(
@@ -31,7 +33,7 @@ export function formatTimeline(
     const lane = '.'.repeat(t) + '●' + '.'.repeat(names.length - t - 1);
     const over = passedOver.get(k);
     const m = migrated.get(k);
-    const mark = (over === undefined ? '' : `   ⟵ preempts ${names[over]}`) + (m === undefined ? '' : `   ⟵ ${names[m.thread]}'s vCPU thread preempted, migrated to cpu ${m.cpu}`);
+    const mark = (over === undefined ? '' : `   ⟵ preempts ${names[over]}`) + (m === undefined ? '' : `   ⟵ ${names[m.thread]}'s vCPU thread preempted at "${m.at}", migrated to cpu ${m.cpu}`);
     lines.push(`${String(k).padStart(7)}  ${lane}  ${names[t]!.padEnd(width)}  ${describeOp(rec.op[k]!)}${mark}`);
   }
   return lines;

@@ -21,7 +21,7 @@
  * The emptiness test reads one word (`registered`), like the kernel's lockless list_empty.
  */
 import { LOCK_WORDS, LockRef } from '../sync/lock.js';
-import { point, RCU_READ_LOCK, RCU_READ_UNLOCK, SYNCHRONIZE_RCU, type Op, type SyncOp } from '../sync/seam.js';
+import { point, RCU_READ_LOCK, RCU_READ_UNLOCK, runLeaf, SYNCHRONIZE_RCU, type Op, type SyncOp } from '../sync/seam.js';
 import type { ReadSide } from '../sync/task.js';
 import { LayoutBuilder, type Region } from '../mem/region.js';
 import { CPUMASK_WORDS, cpumaskFill, cpumaskHas } from './cpumask.js';
@@ -192,8 +192,7 @@ export class PmuList {
   firstCovering(cpu: number): number {
     this.leaf?.enter();
     try {
-      const walk = this.covering(cpu);
-      for (let r = walk.next(); ; r = walk.next()) if (r.done) return r.value;
+      return runLeaf(this.covering(cpu));
     } finally {
       this.leaf?.exit();
     }

@@ -5,11 +5,12 @@
  */
 import { errno } from '../arch/errno.js';
 import { uapi } from '../arch/uapi.js';
-import { point, type Op } from '../sync/seam.js';
+import { point, type Op, type SyncOp } from '../sync/seam.js';
 import { EntryRefused, GuestCpu, type GuestProgram } from './guest-cpu.js';
 import { shouldNotifyUser, updateState } from './pmu-irq.js';
 import { schedIn, schedOut } from './perf-sched.js';
-import { serviceRequests } from './requests.js';
+import { serviceRequestsSteps } from './requests.js';
+import { CREATE_EVENT_POINT_LABEL } from './pmu-emul.js';
 import { REQ, VCPU_FLAG, type KvmVcpu } from './vcpu-state.js';
 import { TIMER_PPIS } from './vgic.js';
 import { VM_FLAG } from './vm-state.js';
@@ -127,36 +128,71 @@ function failEntry(cpu: number): RunResult {
 }
 
 /**
- * The vCPU thread preempted during exit handling and scheduled on `to` (kvm_sched_out →
- * vcpu_put, kvm_sched_in → vcpu_load with the per-load check), then the run loop's entry
- * checks before re-entering the guest: pending requests, and the supported_cpus check.
+ * Where one KVM_RUN runs: its CPU (a migration of the vCPU thread moves it), its guest
+ * once entered, and the preemptible point of event creation while it services requests.
  */
-function* preemptAndMigrate(vcpu: KvmVcpu, g: GuestCpu, to: number): Op<void> {
+interface RunContext {
+  cpu: number;
+  guest: GuestCpu | undefined;
+  readonly createPoint: SyncOp;
+}
+
+function runContext(vcpu: KvmVcpu, cpu: number): RunContext {
+  const run: RunContext = {
+    cpu,
+    guest: undefined,
+    createPoint: { kind: 'point', label: CREATE_EVENT_POINT_LABEL, migrate: (to: number) => preemptAndMigrate(vcpu, run, to) },
+  };
+  return run;
+}
+
+/**
+ * The vCPU thread preempted where KVM runs preemptible (exit handling, request servicing)
+ * and scheduled on `to` (kvm_sched_out → vcpu_put, kvm_sched_in → vcpu_load with the
+ * per-load check), then the run loop's entry checks before it re-enters the guest: pending
+ * requests (serviced preemptible again), and the supported_cpus check.
+ */
+function* preemptAndMigrate(vcpu: KvmVcpu, run: RunContext, to: number): Op<void> {
   vcpuPut(vcpu);
   yield* vcpuLoad(vcpu, to);
-  g.cpu = to;
-  g.migrations++;
-  serviceRequests(vcpu);
+  run.cpu = to;
+  if (run.guest) {
+    run.guest.cpu = to;
+    run.guest.migrations++;
+  }
+  yield* serviceRequestsSteps(vcpu, run.createPoint);
   if (vcpu.hasFlag(VCPU_FLAG.ON_UNSUPPORTED_CPU)) throw new EntryRefused(to);
 }
 
-/** One KVM_RUN on physical CPU `cpu`, running `guest` to completion. */
-export function* vcpuRun(vcpu: KvmVcpu, cpu: number, guest: GuestProgram | undefined): Op<RunResult> {
+/**
+ * One KVM_RUN on physical CPU `cpu`, running `guest` to completion. `endedOn.cpu` is set to
+ * the CPU the run ended on (another one if the sim migrated the vCPU thread mid-run).
+ */
+export function* vcpuRun(vcpu: KvmVcpu, cpu: number, guest: GuestProgram | undefined, endedOn?: { cpu: number }): Op<RunResult> {
   yield vcpu.mutex.acquire;
   try {
     if (!vcpu.hasFlag(VCPU_FLAG.INITIALIZED)) return { ret: -errno.ENOEXEC };
     const ret = yield* runPidChange(vcpu);
     if (ret) return { ret };
     yield* vcpuLoad(vcpu, cpu);
+    const run = runContext(vcpu, cpu);
     try {
-      serviceRequests(vcpu);
+      // A migration where KVM runs preemptible that lands on a CPU the VM may not run on
+      // ends the run at its next entry check.
+      try {
+        yield* serviceRequestsSteps(vcpu, run.createPoint);
+      } catch (e) {
+        if (!(e instanceof EntryRefused)) throw e;
+        return failEntry(e.cpu);
+      }
       // Between request servicing and guest entry (kvm_vcpu_exit_request): another thread
       // may change what the entry checks read.
       yield EXIT_REQUEST;
       if (shouldNotifyUser(vcpu, vcpu.vm.vgic.created)) return { ret: -errno.EINTR, exitReason: uapi.KVM_EXIT_INTR };
-      if (vcpu.hasFlag(VCPU_FLAG.ON_UNSUPPORTED_CPU)) return failEntry(cpu);
+      if (vcpu.hasFlag(VCPU_FLAG.ON_UNSUPPORTED_CPU)) return failEntry(run.cpu);
+      run.guest = new GuestCpu(vcpu, run.cpu, 1, (to) => preemptAndMigrate(vcpu, run, to));
       // A plain guest function may return anything (an arrow's last read): only a generator is run.
-      const program: unknown = guest?.(new GuestCpu(vcpu, cpu, 1, (g, to) => preemptAndMigrate(vcpu, g, to)));
+      const program: unknown = guest?.(run.guest);
       if (isGenerator(program)) {
         try {
           yield* program;
@@ -171,6 +207,7 @@ export function* vcpuRun(vcpu: KvmVcpu, cpu: number, guest: GuestProgram | undef
       if (shouldNotifyUser(vcpu, vcpu.vm.vgic.created)) return { ret: -errno.EINTR, exitReason: uapi.KVM_EXIT_INTR };
       return { ret: 0 };
     } finally {
+      if (endedOn) endedOn.cpu = run.cpu;
       // kvm_pmu_update_run: every return to a userspace irqchip reports the line level.
       if (!vcpu.vm.vgic.created) vcpu.userIrqLevel = vcpu.irqLevel;
       vcpuPut(vcpu);

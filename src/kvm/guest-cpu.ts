@@ -55,9 +55,9 @@ export class GuestCpu {
     /** Exception level of the guest's accesses and execution. */
     public el: 0 | 1 = 1,
     /** How KVM_RUN moves this vCPU thread to another CPU mid-run (arm.ts preemptAndMigrate). */
-    migrate?: (g: GuestCpu, cpu: number) => Op<void>,
+    migrate?: (cpu: number) => Op<void>,
   ) {
-    this.trap = migrate ? { kind: 'point', label: GUEST_TRAP_LABEL, migrate: (to) => migrate(this, to) } : TRAP_NO_MIGRATION;
+    this.trap = migrate ? { kind: 'point', label: GUEST_TRAP_LABEL, migrate } : TRAP_NO_MIGRATION;
   }
 
   /**

@@ -3,11 +3,13 @@
  * the perf events that back counters, reprogramming, KVM_REQ_RELOAD_PMU and PMCR writes.
  * Mirrors arch/arm64/kvm/pmu-emul.c. Every function here is leaf work: it runs under the
  * caller's vcpu->mutex (or as the running vCPU) and reads VM-wide config lock-free, as
- * the kernel does (spec §5.1 "none" row).
+ * the kernel does (spec §5.1 "none" row). Event creation has one point (FIXED mode, after
+ * it read vcpu->cpu): a step where KVM_RUN services RELOAD, passed over everywhere else.
  */
 import { bit, CYCLE_IDX, EVENT, EVTYPER, PMCR, U32, U64 } from '../arch/pmu-bits.js';
 import { PMUVER } from '../arch/pmuver.js';
 import { hardwareCount, scheduleEvent, setEventEnabled, unscheduleEvent } from './perf-sched.js';
+import { point, runLeaf, type Op, type SyncOp } from '../sync/seam.js';
 import { EV, REG, REQ, type KvmVcpu } from './vcpu-state.js';
 
 /** `kvm_vcpu_read_pmcr`: stored PMCR with N = nr_pmu_counters (spec §4.0). */
@@ -85,8 +87,21 @@ function eventPmuFor(vcpu: KvmVcpu): number {
   return vm.host.list.firstCovering(vcpu.cpu);
 }
 
-/** `kvm_pmu_create_perf_event` (spec §5.2). */
+/**
+ * The point in FIXED-mode event creation right after `READ_ONCE(vcpu->cpu)` picked the PMU:
+ * the creation runs preemptible (check_vcpu_requests), so the vCPU thread may migrate
+ * before the event is bound (§8 item 26). Callers in a run give a point that can migrate.
+ */
+export const CREATE_EVENT_POINT_LABEL = 'create_perf_event: after READ_ONCE(vcpu->cpu)';
+const CREATE_EVENT_POINT = point(CREATE_EVENT_POINT_LABEL);
+
+/** `kvm_pmu_create_perf_event` (spec §5.2), as leaf work. */
 export function createPerfEvent(vcpu: KvmVcpu, i: number): void {
+  runLeaf(createPerfEventSteps(vcpu, i, CREATE_EVENT_POINT));
+}
+
+/** `kvm_pmu_create_perf_event` with its FIXED-mode point (`at`) as a step. */
+export function* createPerfEventSteps(vcpu: KvmVcpu, i: number, at: SyncOp): Op<void> {
   const vm = vcpu.vm;
   const type = vcpu.evtyper(i);
   stopCounter(vcpu, i);
@@ -96,6 +111,7 @@ export function createPerfEvent(vcpu: KvmVcpu, i: number): void {
   for (;;) {
     const entry = eventPmuFor(vcpu);
     if (entry < 0) return;
+    if (vm.fixedCountersOnly()) yield at;
     const pmu = vm.host.pmuOf(entry);
     if (pmu.mapsEvents && !pmu.events.includes(sel)) return; // map_pmuv3_event < 0
     const u = (type & EVTYPER.U) !== 0n;
@@ -126,12 +142,17 @@ function eventOnForeignPmu(vcpu: KvmVcpu, i: number): boolean {
  * value is kept: creation folds the old event first), spec §5.5.
  */
 export function reprogram(vcpu: KvmVcpu, mask: bigint): void {
+  runLeaf(reprogramSteps(vcpu, mask, CREATE_EVENT_POINT));
+}
+
+/** `reprogram` with event creation's FIXED-mode point (`at`) as a step. */
+function* reprogramSteps(vcpu: KvmVcpu, mask: bigint, at: SyncOp): Op<void> {
   if (!vcpu.hasPmu() || mask === 0n) return;
   const fixed = vcpu.vm.fixedCountersOnly();
   for (let i = 0; i < 32; i++) {
     if ((mask & bit(i)) === 0n) continue;
     if (pmcEnabled(vcpu, i)) {
-      if (!vcpu.hasEvent(i) || (fixed && eventOnForeignPmu(vcpu, i))) createPerfEvent(vcpu, i);
+      if (!vcpu.hasEvent(i) || (fixed && eventOnForeignPmu(vcpu, i))) yield* createPerfEventSteps(vcpu, i, at);
       else setEventEnabled(vcpu, i, true);
     } else if (vcpu.hasEvent(i)) {
       setEventEnabled(vcpu, i, false);
@@ -139,13 +160,16 @@ export function reprogram(vcpu: KvmVcpu, mask: bigint): void {
   }
 }
 
-/** `kvm_vcpu_reload_pmu`, the KVM_REQ_RELOAD_PMU handler (spec §5.4). */
-export function reloadPmu(vcpu: KvmVcpu): void {
+/**
+ * `kvm_vcpu_reload_pmu`, the KVM_REQ_RELOAD_PMU handler (spec §5.4), with event creation's
+ * FIXED-mode point (`at`) as a step.
+ */
+export function* reloadPmu(vcpu: KvmVcpu, at: SyncOp = CREATE_EVENT_POINT): Op<void> {
   const mask = implementedMask(vcpu);
   vcpu.setReg(REG.PMOVSSET, vcpu.reg(REG.PMOVSSET) & mask);
   vcpu.setReg(REG.PMINTENSET, vcpu.reg(REG.PMINTENSET) & mask);
   vcpu.setReg(REG.PMCNTENSET, vcpu.reg(REG.PMCNTENSET) & mask);
-  reprogram(vcpu, mask);
+  yield* reprogramSteps(vcpu, mask, at);
 }
 
 /** `kvm_pmu_set_pmc_value` (spec §4.5): release (count lost), store, re-create. */

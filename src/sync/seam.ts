@@ -93,6 +93,19 @@ export function closeAbandoned(op: Op<unknown>): void {
   }
 }
 
+/**
+ * Runs an operation as leaf work, where no driver can interleave: its points are passed
+ * over. For operations that are steps in one context (a generator caller) and leaf work in
+ * another (a plain caller); only points may be yielded.
+ */
+export function runLeaf<T>(op: Op<T>): T {
+  for (;;) {
+    const r = op.next();
+    if (r.done) return r.value;
+    if (r.value.kind !== 'point') throw new Error(`leaf work yielded a ${r.value.kind} step; only points can be passed over`);
+  }
+}
+
 const points = new Map<string, SyncOp>();
 /** An interned preemption point (no allocation on hot paths). */
 export function point(label: string): SyncOp {

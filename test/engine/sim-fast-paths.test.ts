@@ -6,7 +6,9 @@
  * produced by the engine before those paths existed (random strategy, seed 3, three
  * executions of every built-in scenario), except two that the pCPU stop fix changed: the
  * third config-race and second bring-up-race executions used to end in hang-at-stop (a stop
- * landing at a pCPU's claim point) and now wind down one step later, SUCCESS.
+ * landing at a pCPU's claim point) and now wind down one step later, SUCCESS; and the
+ * FIXED-mode scenarios (flagship, pmu-list-race), whose KVM_RUNs gained a seam point in
+ * event creation (after READ_ONCE(vcpu->cpu)) when they service RELOAD before entry.
  */
 import { describe, expect, it } from 'vitest';
 import { builtinScenarios } from '../../src/engine/builtin-scenarios.js';
@@ -20,10 +22,10 @@ import { RandomStrategy } from '../../src/explore/strategies/random.js';
 
 /** traceHash/steps/verdict of the first three executions. */
 const PINNED: Record<string, readonly string[]> = {
-  'flagship': ['816aea2fbd47fbc7/452/FAILURE', '0a9ea3bcf45654bc/446/FAILURE', '2efa8b8bde1edb6b/452/FAILURE'],
+  'flagship': ['20a22b9557e846ff/467/FAILURE', '71a73cae00ac6711/463/FAILURE', '25e225a37844dcfa/463/FAILURE'],
   'config-race': ['218efe376cb7fca6/20067/SUCCESS', 'd95ad55bb7a43594/20056/FAILURE', '53f20e67b6c73936/20071/SUCCESS'],
   'bring-up-race': ['85d53ee77faf186a/20054/SUCCESS', '7754d232d4279e46/20065/SUCCESS', '581ce28a4d8b54b9/20059/SUCCESS'],
-  'pmu-list-race': ['c2db5e5dfe0f72b7/338/SUCCESS', '6295f2209abdb43c/334/SUCCESS', 'df0567f8750283d3/334/SUCCESS'],
+  'pmu-list-race': ['c2cbd6319f7cddef/346/SUCCESS', '5a5da09a6e0c3f13/342/SUCCESS', '15a99a3adcbd0598/346/SUCCESS'],
   'nr-counters-race': ['8631626e9745e241/106/SUCCESS', '276ccdfe131e4470/106/FAILURE', '4ea4ffdbea98db9b/106/SUCCESS'],
   'hammer': ['0bbb035fd02f335a/40030/SUCCESS', '7d0b03565685853c/40030/SUCCESS', '6020af70544af50b/40030/SUCCESS'],
   'perf-stat-pingpong': ['f374acead90e446e/20096/SUCCESS', 'da8e797c4d42d68b/20072/SUCCESS', 'b3bc0f157199db16/20060/SUCCESS'],
