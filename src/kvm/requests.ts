@@ -7,9 +7,13 @@ import { reloadPmu } from './pmu-emul.js';
 import { updateState } from './pmu-irq.js';
 import { REQ, type KvmVcpu } from './vcpu-state.js';
 
+const SERVICED = REQ.IRQ_PENDING | REQ.RELOAD_PMU;
+
 /** Request servicing as leaf work: after a trapped access, inside one step. */
 export function serviceRequests(vcpu: KvmVcpu): void {
-  runLeaf(serviceRequestsSteps(vcpu));
+  // The common case, nothing pending, is every trapped access: no generator for it.
+  if ((vcpu.pendingRequests() & SERVICED) === 0) updateState(vcpu);
+  else runLeaf(serviceRequestsSteps(vcpu));
 }
 
 /**
@@ -18,7 +22,7 @@ export function serviceRequests(vcpu: KvmVcpu): void {
  * raised meanwhile (a migration's per-load check) is serviced too before it returns.
  */
 export function* serviceRequestsSteps(vcpu: KvmVcpu, at?: SyncOp): Op<void> {
-  while ((vcpu.pendingRequests() & (REQ.IRQ_PENDING | REQ.RELOAD_PMU)) !== 0) {
+  while ((vcpu.pendingRequests() & SERVICED) !== 0) {
     vcpu.checkRequest(REQ.IRQ_PENDING); // cleared; the level is recomputed below
     if (vcpu.checkRequest(REQ.RELOAD_PMU)) {
       vcpu.trace?.('service', REQ.RELOAD_PMU);
