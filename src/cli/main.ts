@@ -84,7 +84,9 @@ const commands: Readonly<Record<string, CommandSpec>> = {
       'thread; every step is named by the execution seed and the choices, so a failure is a',
       "schedule file that 'vpmu-lab replay' reproduces exactly. Each failure is replayed once",
       'before it is reported (a different trace is uncontrolled nondeterminism) and shrunk to a',
-      'locally minimal schedule. Exit: 0 SUCCESS, 1 FAILURE, 2 bad input, 130/143 on a signal.',
+      'locally minimal schedule. random and pct also inject preempt-and-migrate actions where a',
+      'vCPU thread is preemptible (a guest trap, FIXED-mode event creation); dfs does not.',
+      'Exit: 0 SUCCESS, 1 FAILURE, 2 bad input, 130/143 on a signal.',
     ],
     options: {
       strategy: { value: 'S', help: 'random | pct | dfs (bounded-preemption depth-first) (default pct)' },

@@ -88,7 +88,7 @@ export function drive(sim: SimMachine, strategy: Strategy, hooks: DriveHooks): D
  * one. A thread waiting for a lock waits for its owner; one waiting for a grace period waits
  * for every reader still inside that began before it.
  */
-export function waitCycle(sim: SimMachine, live: readonly SimThread[]): string | undefined {
+function waitCycle(sim: SimMachine, live: readonly SimThread[]): string | undefined {
   const waitsFor = (t: SimThread): SimThread[] => {
     const op = t.pending;
     if (op?.kind === 'lock') {

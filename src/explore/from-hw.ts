@@ -31,7 +31,7 @@ export interface FromHw {
 }
 
 /** The logged steps up to the coordinator's stop (what threads did while stopping depends on when each saw it). */
-export function followedSteps(hw: HwLogFile): { thread: number[]; kind: number[]; arg: number[]; seq: number[] } {
+function followedSteps(hw: HwLogFile): { thread: number[]; kind: number[]; arg: number[]; seq: number[] } {
   const { log } = hw;
   let n = log.seq.length;
   if (log.stopSeq >= 0) while (n > 0 && log.seq[n - 1]! > log.stopSeq) n--;

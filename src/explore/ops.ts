@@ -9,7 +9,7 @@ import { oracleOfError } from '../check/verdict.js';
 import type { Op } from '../sync/seam.js';
 import { describeDeadlock, drive } from './drive.js';
 import type { Switches } from './schedule.js';
-import { describeOp, SimMachine } from './sim.js';
+import { SimMachine } from './sim.js';
 import { ReplayStrategy } from './strategies/replay.js';
 import type { Strategy } from './strategy.js';
 
@@ -60,7 +60,6 @@ export function runOpsExecution<S>(c: OpsCase<S>, strategy: Strategy, opts: { re
     const reason = c.check?.(state, results);
     if (reason !== undefined) failure = { oracle: 'check', reason };
   }
-  const rec = sim.recorded;
   return {
     seed: start.seed,
     steps: sim.steps,
@@ -68,7 +67,7 @@ export function runOpsExecution<S>(c: OpsCase<S>, strategy: Strategy, opts: { re
     switches: d.switches,
     preemptions: d.preemptions,
     results,
-    trace: rec ? rec.thread.map((t, k) => `${sim.thread(t).task.name}: ${describeOp(rec.op[k]!)}`) : [],
+    trace: sim.traceLines(),
     ...(failure ? { failure } : {}),
   };
 }

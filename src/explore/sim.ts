@@ -251,6 +251,12 @@ export class SimMachine {
     this.advance(t);
   }
 
+  /** The recorded steps as "thread: step" lines (empty when not recording). */
+  traceLines(): string[] {
+    const r = this.recorded;
+    return r ? r.thread.map((t, k) => `${this.slots[t]!.task.name}: ${describeOp(r.op[k]!)}`) : [];
+  }
+
   /** The trace hash: 16 hex digits over every step so far (thread, op identity). */
   traceHash(): string {
     return (this.h1 >>> 0).toString(16).padStart(8, '0') + (this.h2 >>> 0).toString(16).padStart(8, '0');

@@ -5,7 +5,7 @@
  * held by another thread, or a grace period readers still hold up, is blocked and cannot be
  * stepped. The same operations run unchanged under `runDirect`; only the order differs.
  */
-import { describeOp, SimMachine } from '../explore/sim.js';
+import { SimMachine } from '../explore/sim.js';
 import type { Op } from './seam.js';
 
 export class Stepper {
@@ -13,8 +13,7 @@ export class Stepper {
 
   /** Labels of the steps performed, in order: "thread: kind[ target]". */
   get trace(): string[] {
-    const r = this.sim.recorded!;
-    return r.thread.map((t, k) => `${this.sim.thread(t).task.name}: ${describeOp(r.op[k]!)}`);
+    return this.sim.traceLines();
   }
 
   /** Adds a thread; returns its index. Nothing runs until it is stepped. */
