@@ -100,6 +100,7 @@ function crashOf(world: World, control: Control, v: number): Pick<RunReport['vcp
       register: c.register >= 0 ? registerNames[c.register]! : null,
       sourcePmu: pmu(c.sourcePmu),
       targetPmu: pmu(c.targetPmu),
+      countChangedInRun: c.countChangedInRun !== 0,
       message: c.message,
     },
   };

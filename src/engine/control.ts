@@ -48,10 +48,12 @@ export interface CrashWords {
   register: number;
   sourcePmu: number;
   targetPmu: number;
+  /** 1 if the VM's counter count changed during the KVM_RUN the guest died in (§8 item 13). */
+  countChangedInRun: number;
   message: string;
 }
 const CRASH_TEXT_BYTES = 200;
-const CRASH_WORDS = 6 + CRASH_TEXT_BYTES / 4;
+const CRASH_WORDS = 7 + CRASH_TEXT_BYTES / 4;
 
 /** Shared by every Control: crash texts are rare, but a new coder per call is not cheap. */
 const utf8Encoder = new TextEncoder();
@@ -161,7 +163,8 @@ export class Control {
     this.i32[at + 2] = c.register;
     this.i32[at + 3] = c.sourcePmu;
     this.i32[at + 4] = c.targetPmu;
-    const bytes = new Uint8Array(this.i32.buffer, this.i32.byteOffset + (at + 6) * 4, CRASH_TEXT_BYTES);
+    this.i32[at + 6] = c.countChangedInRun;
+    const bytes = new Uint8Array(this.i32.buffer, this.i32.byteOffset + (at + 7) * 4, CRASH_TEXT_BYTES);
     const n = utf8Encoder.encodeInto(c.message.slice(0, CRASH_TEXT_BYTES), bytes).written;
     this.i32[at + 5] = n;
     this.i32[this.o.CRASH_KIND + v] = c.kind;
@@ -169,7 +172,7 @@ export class Control {
   crash(v: number): CrashWords {
     const at = this.o.CRASH + v * CRASH_WORDS;
     const n = this.i32[at + 5]!;
-    const bytes = new Uint8Array(this.i32.buffer, this.i32.byteOffset + (at + 6) * 4, n).slice();
+    const bytes = new Uint8Array(this.i32.buffer, this.i32.byteOffset + (at + 7) * 4, n).slice();
     return {
       kind: this.i32[this.o.CRASH_KIND + v]!,
       cpu: this.i32[at]!,
@@ -177,6 +180,7 @@ export class Control {
       register: this.i32[at + 2]!,
       sourcePmu: this.i32[at + 3]!,
       targetPmu: this.i32[at + 4]!,
+      countChangedInRun: this.i32[at + 6]!,
       message: utf8Decoder.decode(bytes),
     };
   }

@@ -109,6 +109,8 @@ export function* pcpuLoop(scenario: Scenario, world: World, control: Control, cp
   /** Where and how the guest died: its register, the counter's PMU and this CPU's PMU. */
   function crashWords(vcpu: KvmVcpu, e: GuestCrash | GuestUndefined, nAtEntry: number, diedOn: number): Omit<CrashWords, 'quantum'> {
     const source = vcpu.hasEvent(CYCLE_IDX) ? vcpu.eventPmu(CYCLE_IDX) : vcpu.vm.armPmu;
+    // §8 item 13 inside one KVM_RUN: the counter count moved under the running guest.
+    const changed = nAtEntry >= 0 && nAtEntry !== vcpu.vm.nrPmuCounters;
     // The PMU covering this CPU: a lock-free look at the never-reclaimed PMU table (report only).
     const list = world.host.list;
     let target = -1;
@@ -119,8 +121,8 @@ export function* pcpuLoop(scenario: Scenario, world: World, control: Control, cp
       register: e.register === undefined ? -1 : registerNames.indexOf(e.register),
       sourcePmu: source,
       targetPmu: target,
-      // §8 item 13 inside one KVM_RUN: the counter count moved under the running guest.
-      message: nAtEntry >= 0 && nAtEntry !== vcpu.vm.nrPmuCounters ? `${e.message}; PMCR_EL0.N went from ${nAtEntry} to ${vcpu.vm.nrPmuCounters} during this KVM_RUN` : e.message,
+      countChangedInRun: changed ? 1 : 0,
+      message: changed ? `${e.message}; PMCR_EL0.N went from ${nAtEntry} to ${vcpu.vm.nrPmuCounters} during this KVM_RUN` : e.message,
     };
   }
 

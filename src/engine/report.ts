@@ -12,6 +12,8 @@ export interface CrashRecord {
   sourcePmu: string | null;
   /** The host PMU covering the CPU it died on. */
   targetPmu: string | null;
+  /** The VM's counter count changed during the KVM_RUN it died in (§8 item 13 inside one run). */
+  countChangedInRun: boolean;
   message: string;
 }
 

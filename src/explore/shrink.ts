@@ -2,7 +2,8 @@
  * Shrinking a failing schedule: delta debugging (Zeller's ddmin) over its choices — the
  * steps where it deviated from the non-preemptive default, and the migrations it injected.
  * A candidate keeps a subset of them and is replayed leniently (a kept switch to a thread
- * that cannot step is skipped); it is kept if the same oracle fires. The result is
+ * that cannot step is skipped); it is kept if it fails the same way (`failureSignature`:
+ * the same oracle, the same guest, and a death inside one KVM_RUN stays one). The result is
  * 1-minimal when the search finishes inside its budget: removing any single remaining
  * choice makes the failure go away.
  */
@@ -12,7 +13,7 @@ import type { Migrations, Switches } from './schedule.js';
 import { ReplayStrategy } from './strategies/replay.js';
 
 export interface ShrinkResult {
-  /** The lenient replay of the kept choices: it fails with the same oracle; its own switches and migrations are the shrunk schedule. */
+  /** The lenient replay of the kept choices: it fails the same way; its own switches and migrations are the shrunk schedule. */
   readonly execution: Execution;
   /** True if the search finished: 1-minimal. False: the budget ran out first. */
   readonly minimal: boolean;
@@ -20,7 +21,7 @@ export interface ShrinkResult {
 }
 
 export function shrinkSchedule(s: Scenario, failing: Execution, maxSteps: number, budgetMs: number): ShrinkResult {
-  const oracle = failing.verdict.oracle;
+  const signature = failureSignature(failing);
   const deadline = performance.now() + budgetMs;
   const nSwitches = failing.switches.steps.length;
   // Choice k < nSwitches is switch k; the others are migrations.
@@ -42,7 +43,7 @@ export function shrinkSchedule(s: Scenario, failing: Execution, maxSteps: number
   const fails = (idx: readonly number[]): Execution | undefined => {
     tries++;
     const e = replay(idx);
-    return e.verdict.oracle === oracle ? e : undefined;
+    return failureSignature(e) === signature ? e : undefined;
   };
 
   let kept = Array.from({ length: nSwitches + failing.migrations.steps.length }, (_, i) => i);
@@ -76,4 +77,15 @@ export function shrinkSchedule(s: Scenario, failing: Execution, maxSteps: number
   }
   if (best === failing) best = replay(kept); // the schedule as stored: its own replay
   return { execution: best, minimal: finished, tries };
+}
+
+/**
+ * What "fails the same way" keeps: the oracle; for a guest death, which vCPU died and
+ * whether the change that killed it came inside the same KVM_RUN (item 13's N change).
+ */
+export function failureSignature(e: Execution): string {
+  const oracle = e.verdict.oracle ?? 'none';
+  if (oracle !== 'guest-undef' && oracle !== 'guest-crash') return oracle;
+  const dead = e.report.vcpus.find((v) => v.crashRecord);
+  return `${oracle} vcpu ${dead?.vm}/${dead?.id}${dead?.crashRecord?.countChangedInRun ? ' inside one KVM_RUN' : ''}`;
 }

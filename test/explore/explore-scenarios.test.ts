@@ -53,6 +53,16 @@ describe('replay and shrink', () => {
     }
   });
 
+  it('the shrunk schedule fails the same way: an UNDEF inside one KVM_RUN stays inside one', async () => {
+    const r = await exploreScenario('nr-counters-race', { keepGoing: true, runs: 400, shrinkMs: 5000 });
+    const inRun = r.failures.filter((f) => /during this KVM_RUN/.test(f.reason));
+    expect(inRun.length).toBeGreaterThan(0);
+    for (const f of inRun.slice(0, 3)) {
+      const dead = replaySchedule(f.minimal!.replayFile).execution.report.vcpus.find((v) => v.crashRecord)!;
+      expect(dead.crashRecord).toMatchObject({ countChangedInRun: true, message: expect.stringMatching(/PMCR_EL0\.N went from 6 to 2 during this KVM_RUN$/) });
+    }
+  });
+
   it('a schedule that cannot be followed is reported as a divergence, not as the failure', async () => {
     const r = await exploreScenario('nr-counters-race', { shrinkMs: 0 });
     const f = r.failures[0]!;
