@@ -13,7 +13,7 @@ import { uapi } from '../arch/uapi.js';
 import type { KvmVcpu } from '../kvm/vcpu-state.js';
 import { GuestCrash } from '../guest/guest-crash.js';
 import { workload } from '../guest/index.js';
-import { vcpuRun } from '../kvm/arm.js';
+import { vcpuRun, type RunPlace } from '../kvm/arm.js';
 import type { GuestCpu } from '../kvm/guest-cpu.js';
 import { GuestUndefined } from '../kvm/guest-undefined.js';
 import { point, QUIESCENT, type Op } from '../sync/seam.js';
@@ -55,7 +55,7 @@ export function* pcpuLoop(scenario: Scenario, world: World, control: Control, cp
     let guest: GuestCpu | undefined;
     let nAtEntry = -1;
     let crash: Omit<CrashWords, 'quantum'> | undefined;
-    const where = { cpu };
+    const where: RunPlace = { cpu, left: [] };
     try {
       const r = yield* vcpuRun(vcpu, cpu, (g) => {
         guest = g;
@@ -82,9 +82,10 @@ export function* pcpuLoop(scenario: Scenario, world: World, control: Control, cp
       if (!vcpu.vm.supportsCpu(cpu)) control.add(slot, STAT.ITEM4);
     }
     // Where the KVM_RUN ended: this CPU, unless the sim migrated the vCPU thread mid-run;
-    // then that CPU's pCPU, which saw a vCPU loaded there and stayed off it, may claim again.
+    // then the pCPUs of the CPUs it passed through, which saw it loaded there and stayed
+    // off, may claim again.
     const endedOn = where.cpu;
-    if (endedOn !== cpu) control.ring(endedOn);
+    for (const c of new Set([...where.left, endedOn])) if (c !== cpu) control.ring(c);
     if (vcpu.loads !== loadsBefore) {
       control.add(slot, STAT.LOADS);
       if (last >= 0 && last !== cpu) control.add(slot, STAT.MIGRATIONS);

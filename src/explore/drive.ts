@@ -71,7 +71,7 @@ export function drive(sim: SimMachine, strategy: Strategy, hooks: DriveHooks): D
           migrations.threads.push(chosen);
           migrations.cpus.push(to);
           migratedAt.push({ step: sim.steps, thread: chosen, cpu: to, at: at.label });
-          sim.interpose(chosen, at.migrate(to));
+          sim.interpose(chosen, at.migrate(to), to);
           if (!sim.runnable(chosen)) continue; // its first step waits (a lock): pick again
         }
       }

@@ -7,7 +7,7 @@
  * everyone idle) with the wait-for cycle, and a thread that cannot finish after the stop.
  */
 import { buildReport } from '../engine/build-report.js';
-import { Control, STAT } from '../engine/control.js';
+import { Control, STAT, STATUS } from '../engine/control.js';
 import { threadNames, worldShapeOf } from '../engine/messages.js';
 import { pcpuLoop } from '../engine/pcpu-loop.js';
 import type { RunReport } from '../engine/report.js';
@@ -99,8 +99,9 @@ export function runExecution(base: Scenario, strategy: Strategy, opts: Execution
       failure = control.stopped() ? hangAtStop(sim, live) : { kind: 'deadlock', ...describeDeadlock(sim, live) };
       return false;
     },
-    // A vCPU thread is only ever moved to a CPU no vCPU is loaded on (a CPU runs one task).
-    migration: { cpus: s.topology.cpus, canMoveTo: (cpu) => !world.vcpuLoadedOn(cpu) },
+    // A vCPU thread moves only to an idle CPU: none loaded there, its pCPU not between a
+    // claim and the load (a CPU runs one vCPU).
+    migration: { cpus: s.topology.cpus, canMoveTo: (cpu) => control.status(cpu).status !== STATUS.RUNNING && !world.vcpuLoadedOn(cpu) },
     end: () => {
       const steps = sim.steps;
       if (!control.stopped()) {

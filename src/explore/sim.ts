@@ -137,12 +137,14 @@ export class SimMachine {
   /**
    * Runs `op` as thread `index`'s next steps, ahead of the point it is about to perform
    * (which must carry `migrate`); once `op` returns, the thread is back at that point.
+   * `tag` (the target CPU) goes into the trace hash: two runs that differ only in it differ.
    */
-  interpose(index: number, op: Op<void>): void {
+  interpose(index: number, op: Op<void>, tag: number): void {
     const t = this.slot(index);
     const at = t.pending;
     if (t.interposed || at?.kind !== 'point' || !at.migrate) throw new Error(`sim: ${t.task.name} is not at a preemptible point, or already runs an interposed operation`);
     t.interposed = { op, resume: at };
+    this.mix(index, tag);
     t.pending = undefined;
     t.gate = GATE_UNPRIMED;
     this.advance(t);
@@ -249,6 +251,13 @@ export class SimMachine {
     t.pending = undefined;
     t.gate = GATE_UNPRIMED;
     this.advance(t);
+  }
+
+  /** Folds a value that is not a step (an interposition's tag) into the trace hash. */
+  private mix(thread: number, value: number): void {
+    const x = (thread << 20) ^ 0x80000 ^ value;
+    this.h1 = Math.imul(this.h1 ^ x, FNV_PRIME);
+    this.h2 = Math.imul(this.h2 ^ x ^ (this.h1 >>> 7), 0x5bd1e995);
   }
 
   /** The recorded steps as "thread: step" lines (empty when not recording). */

@@ -6,7 +6,7 @@
 import { errno } from '../arch/errno.js';
 import { uapi } from '../arch/uapi.js';
 import { point, type Op, type SyncOp } from '../sync/seam.js';
-import { EntryRefused, GuestCpu, type GuestProgram } from './guest-cpu.js';
+import { GuestCpu, type GuestProgram } from './guest-cpu.js';
 import { shouldNotifyUser, updateState } from './pmu-irq.js';
 import { schedIn, schedOut } from './perf-sched.js';
 import { serviceRequestsSteps } from './requests.js';
@@ -128,11 +128,13 @@ function failEntry(cpu: number): RunResult {
 }
 
 /**
- * Where one KVM_RUN runs: its CPU (a migration of the vCPU thread moves it), its guest
- * once entered, and the preemptible point of event creation while it services requests.
+ * Where one KVM_RUN runs: its CPU (a migration of the vCPU thread moves it), the CPUs it
+ * left, its guest once entered, and the preemptible point of event creation while it
+ * services requests.
  */
 interface RunContext {
   cpu: number;
+  readonly left: number[];
   guest: GuestCpu | undefined;
   readonly createPoint: SyncOp;
 }
@@ -140,35 +142,62 @@ interface RunContext {
 function runContext(vcpu: KvmVcpu, cpu: number): RunContext {
   const run: RunContext = {
     cpu,
+    left: [],
     guest: undefined,
-    createPoint: { kind: 'point', label: CREATE_EVENT_POINT_LABEL, migrate: (to: number) => preemptAndMigrate(vcpu, run, to) },
+    // Inside request servicing: the servicing loop that was interrupted picks up the RELOAD
+    // the move raises, and the entry checks that follow it see the new CPU.
+    createPoint: { kind: 'point', label: CREATE_EVENT_POINT_LABEL, migrate: (to: number) => migrateThread(vcpu, run, to) },
   };
   return run;
 }
 
 /**
- * The vCPU thread preempted where KVM runs preemptible (exit handling, request servicing)
- * and scheduled on `to` (kvm_sched_out → vcpu_put, kvm_sched_in → vcpu_load with the
- * per-load check), then the run loop's entry checks before it re-enters the guest: pending
- * requests (serviced preemptible again), and the supported_cpus check.
+ * The vCPU thread preempted and scheduled on `to`: kvm_sched_out → vcpu_put, kvm_sched_in
+ * → vcpu_load there, with the per-load check.
  */
-function* preemptAndMigrate(vcpu: KvmVcpu, run: RunContext, to: number): Op<void> {
+function* migrateThread(vcpu: KvmVcpu, run: RunContext, to: number): Op<void> {
   vcpuPut(vcpu);
+  run.left.push(run.cpu);
   yield* vcpuLoad(vcpu, to);
   run.cpu = to;
   if (run.guest) {
     run.guest.cpu = to;
     run.guest.migrations++;
   }
-  yield* serviceRequestsSteps(vcpu, run.createPoint);
-  if (vcpu.hasFlag(VCPU_FLAG.ON_UNSUPPORTED_CPU)) throw new EntryRefused(to);
+}
+
+/** Ends a KVM_RUN from inside its guest program with the run loop's result. */
+class RunLoopExit extends Error {
+  override name = 'RunLoopExit';
+  constructor(readonly result: RunResult) {
+    super('KVM_RUN exits to userspace');
+  }
 }
 
 /**
- * One KVM_RUN on physical CPU `cpu`, running `guest` to completion. `endedOn.cpu` is set to
- * the CPU the run ended on (another one if the sim migrated the vCPU thread mid-run).
+ * Preempted during exit handling (between two trapped accesses) and moved to `to`, then
+ * the run loop before it re-enters: requests serviced (preemptible again), the interrupt
+ * level check for a userspace irqchip (-EINTR), the supported_cpus check (FAIL_ENTRY) —
+ * in the order of spec §5.3–§5.5.
  */
-export function* vcpuRun(vcpu: KvmVcpu, cpu: number, guest: GuestProgram | undefined, endedOn?: { cpu: number }): Op<RunResult> {
+function* preemptAndMigrate(vcpu: KvmVcpu, run: RunContext, to: number): Op<void> {
+  yield* migrateThread(vcpu, run, to);
+  yield* serviceRequestsSteps(vcpu, run.createPoint);
+  if (shouldNotifyUser(vcpu, vcpu.vm.vgic.created)) throw new RunLoopExit({ ret: -errno.EINTR, exitReason: uapi.KVM_EXIT_INTR });
+  if (vcpu.hasFlag(VCPU_FLAG.ON_UNSUPPORTED_CPU)) throw new RunLoopExit(failEntry(to));
+}
+
+/** Where a KVM_RUN ended, and the CPUs it left on the way (sim-injected migrations). */
+export interface RunPlace {
+  cpu: number;
+  left: readonly number[];
+}
+
+/**
+ * One KVM_RUN on physical CPU `cpu`, running `guest` to completion. `endedOn` is told the
+ * CPU the run ended on and the CPUs it left (when the sim migrated the vCPU thread mid-run).
+ */
+export function* vcpuRun(vcpu: KvmVcpu, cpu: number, guest: GuestProgram | undefined, endedOn?: RunPlace): Op<RunResult> {
   yield vcpu.mutex.acquire;
   try {
     if (!vcpu.hasFlag(VCPU_FLAG.INITIALIZED)) return { ret: -errno.ENOEXEC };
@@ -177,14 +206,7 @@ export function* vcpuRun(vcpu: KvmVcpu, cpu: number, guest: GuestProgram | undef
     yield* vcpuLoad(vcpu, cpu);
     const run = runContext(vcpu, cpu);
     try {
-      // A migration where KVM runs preemptible that lands on a CPU the VM may not run on
-      // ends the run at its next entry check.
-      try {
-        yield* serviceRequestsSteps(vcpu, run.createPoint);
-      } catch (e) {
-        if (!(e instanceof EntryRefused)) throw e;
-        return failEntry(e.cpu);
-      }
+      yield* serviceRequestsSteps(vcpu, run.createPoint);
       // Between request servicing and guest entry (kvm_vcpu_exit_request): another thread
       // may change what the entry checks read.
       yield EXIT_REQUEST;
@@ -197,8 +219,8 @@ export function* vcpuRun(vcpu: KvmVcpu, cpu: number, guest: GuestProgram | undef
         try {
           yield* program;
         } catch (e) {
-          if (!(e instanceof EntryRefused)) throw e;
-          return failEntry(e.cpu);
+          if (!(e instanceof RunLoopExit)) throw e;
+          return e.result;
         }
       }
       updateState(vcpu); // sync_hwstate after the exit
@@ -207,7 +229,10 @@ export function* vcpuRun(vcpu: KvmVcpu, cpu: number, guest: GuestProgram | undef
       if (shouldNotifyUser(vcpu, vcpu.vm.vgic.created)) return { ret: -errno.EINTR, exitReason: uapi.KVM_EXIT_INTR };
       return { ret: 0 };
     } finally {
-      if (endedOn) endedOn.cpu = run.cpu;
+      if (endedOn) {
+        endedOn.cpu = run.cpu;
+        endedOn.left = run.left;
+      }
       // kvm_pmu_update_run: every return to a userspace irqchip reports the line level.
       if (!vcpu.vm.vgic.created) vcpu.userIrqLevel = vcpu.irqLevel;
       vcpuPut(vcpu);

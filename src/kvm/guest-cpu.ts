@@ -12,25 +12,14 @@ import type { KvmVcpu } from './vcpu-state.js';
 
 /**
  * A guest program: a plain function (the API's `run`), or one that returns a generator
- * yielding `GUEST_TRAP` before its trapped accesses (the engine's workloads), so a
- * scheduler can interleave other threads between two accesses of one KVM_RUN.
+ * yielding `g.trap` before its trapped accesses (the engine's workloads), so a scheduler
+ * can interleave other threads between two accesses of one KVM_RUN.
  */
 export type GuestProgram = (g: GuestCpu) => void | Op<void>;
 
 /** The label of the seam point before a trapped guest PMU access (`GuestCpu.trap`). */
 export const GUEST_TRAP_LABEL = 'guest: PMU access trap';
 const TRAP_NO_MIGRATION = point(GUEST_TRAP_LABEL);
-
-/**
- * Thrown out of a guest program when an injected migration left the vCPU on a CPU its VM
- * may not run on: KVM's next entry check refuses it (KVM_EXIT_FAIL_ENTRY), spec §5.5.
- */
-export class EntryRefused extends Error {
-  override name = 'EntryRefused';
-  constructor(readonly cpu: number) {
-    super(`guest entry refused on cpu ${cpu} after a migration`);
-  }
-}
 
 export class GuestCpu {
   /** Trapped PMU register accesses so far in this KVM_RUN. */

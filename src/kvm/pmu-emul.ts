@@ -125,8 +125,10 @@ export function* createPerfEventSteps(vcpu: KvmVcpu, i: number, at: SyncOp): Op<
     if (isLong(vcpu, i)) flags |= EV.LONG;
     vcpu.setEvent(i, entry, sel, flags);
     scheduleEvent(vcpu, i); // a pinned event of a loaded vCPU goes on the hardware now
-    // FIXED mode: retry if vcpu->cpu moved to a CPU this PMU does not cover (spec §5.5).
+    // FIXED mode: retry if vcpu->cpu moved to a CPU this PMU does not cover (spec §5.5),
+    // releasing the event bound to the wrong PMU (its count folded first).
     if (!vm.fixedCountersOnly() || vm.host.list.covers(entry, vcpu.cpu)) return;
+    stopCounter(vcpu, i);
   }
 }
 

@@ -12,6 +12,9 @@ import { runExecution, type Execution } from '../../src/explore/execution.js';
 import { ReplayStrategy } from '../../src/explore/strategies/replay.js';
 import { RandomStrategy } from '../../src/explore/strategies/random.js';
 import { exploreScenario } from '../../src/testing.js';
+import type { Strategy } from '../../src/explore/strategy.js';
+import type { World } from '../../src/engine/world.js';
+import { VCPU_FLAG } from '../../src/kvm/vcpu-state.js';
 
 const pinnedDivider = (config: string, profile = 'mainline', policy = 'pinned'): ScenarioSpec => ({
   name: `${policy}-${config}`,
@@ -87,6 +90,38 @@ describe('injected migrations', () => {
       expect(again.traceHash).toBe(e.traceHash);
     }
     expect(migrations).toBeGreaterThan(500);
+  });
+
+  it('a CPU runs one vCPU: a thread is never migrated onto a CPU whose pCPU has claimed or loaded another', () => {
+    for (const name of ['config-race', 'bring-up-race', 'perf-stat-pingpong']) {
+      const s = resolveScenario(builtinScenarios[name]!);
+      let world: World | undefined;
+      const random = new RandomStrategy(5, 3);
+      // The strategy, asked before every step, checks the world as it stands.
+      const checking: Strategy = {
+        name: 'checking',
+        start: () => random.start(),
+        pick: (r, n) => {
+          const cpus = world!.vcpus.filter((v) => v.hasFlag(VCPU_FLAG.LOADED)).map((v) => v.cpu);
+          expect(new Set(cpus).size).toBe(cpus.length);
+          return random.pick(r, n);
+        },
+        inject: (t, d, cpus) => random.inject(t, d, cpus),
+        end: () => {},
+        summary: () => [],
+      };
+      for (let i = 0; i < 30; i++) runExecution(s, checking, { maxSteps: 3000, stopOnFailure: false, onStart: (_sim, w) => (world = w) });
+    }
+  });
+
+  it('no vCPU is left waiting: a run that ends because everyone idles has run every vCPU to its end', () => {
+    const s = resolveScenario(builtinScenarios['nr-counters-race']!);
+    const strategy = new RandomStrategy(9, 2);
+    for (let i = 0; i < 60; i++) {
+      const e = runExecution(s, strategy, { maxSteps: 50_000, stopOnFailure: false })!;
+      expect(e.steps).toBeLessThan(50_000);
+      for (const v of e.report.vcpus) expect(['done', 'crashed']).toContain(v.state);
+    }
   });
 
   it('shrinking keeps the migration the failure needs and drops the rest', async () => {
