@@ -8,7 +8,6 @@
  * loader of its code. The code is imported only once the command runs, so `--help` is
  * instant and an interruptible command's signal handlers are in place from the start.
  */
-import { readFileSync } from 'node:fs';
 import { VpmuLabError } from '../host/errors.js';
 import { parseArgs, wantsHelp } from './args.js';
 import { formatCommandHelp, formatUsage, type CommandSpec } from './help.js';
@@ -140,11 +139,6 @@ const commands: Readonly<Record<string, CommandSpec>> = {
   },
 };
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
-
 /**
  * SIGINT and SIGTERM abort the returned signal (reason: the signal's name) instead of killing
  * the process. After the first one the handlers are gone: a second signal kills at once.
@@ -171,7 +165,7 @@ export async function main(argv: string[]): Promise<number> {
     return name === undefined ? 2 : 0;
   }
   if (name === '--version' || name === '-V') {
-    console.log(version());
+    console.log((await import('../explore/build-id.js')).packageVersion());
     return 0;
   }
   const cmd = Object.hasOwn(commands, name) ? commands[name] : undefined;

@@ -12,8 +12,8 @@ let cached: string | undefined;
 
 export function buildId(): string {
   if (cached) return cached;
-  const root = fileURLToPath(new URL('..', import.meta.url)); // dist/src, or src when run from sources
-  const pkg = packageJson(root);
+  const root = sourceRoot();
+  const pkg = { version: packageVersion() };
   const hash = createHash('sha256');
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -25,6 +25,16 @@ export function buildId(): string {
   walk(root);
   cached = `${pkg.version}+${hash.digest('hex').slice(0, 12)}`;
   return cached;
+}
+
+/** dist/src, or src when run from sources. */
+function sourceRoot(): string {
+  return fileURLToPath(new URL('..', import.meta.url));
+}
+
+/** The package's version (`vpmu-lab --version`, build ids). */
+export function packageVersion(): string {
+  return packageJson(sourceRoot()).version;
 }
 
 /** The project's package.json, looked for upwards from `dir` (dist/src or src). */
