@@ -8,6 +8,8 @@ import { VpmuLabError } from '../host/errors.js';
 export interface ParsedArgs {
   positionals: string[];
   flags: Map<string, string | true>;
+  /** Every value a repeatable option was given, in order (`--bug a --bug b,c` → a, b, c). */
+  lists: Map<string, string[]>;
   /** `--help` or `-h` was given. */
   help: boolean;
 }
@@ -18,6 +20,8 @@ export interface OptionSpec {
   readonly value?: string;
   /** One line: what the option does, its default. */
   readonly help: string;
+  /** May be given more than once; each value may be a comma-separated list (ParsedArgs.lists). */
+  readonly repeatable?: boolean;
 }
 
 /** Option name (without `--`) → its declaration, or (older form) whether it takes a value. */
@@ -31,6 +35,7 @@ export function wantsHelp(argv: readonly string[]): boolean {
 export function parseArgs(argv: readonly string[], spec: OptionsSpec): ParsedArgs {
   const positionals: string[] = [];
   const flags = new Map<string, string | true>();
+  const lists = new Map<string, string[]>();
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -58,8 +63,9 @@ export function parseArgs(argv: readonly string[], spec: OptionsSpec): ParsedArg
     const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined || value.startsWith('--')) throw new VpmuLabError(`option --${name} needs a value`);
     flags.set(name, value);
+    if (typeof decl !== 'boolean' && decl.repeatable) lists.set(name, [...(lists.get(name) ?? []), ...value.split(',').filter((x) => x !== '')]);
   }
-  return { positionals, flags, help };
+  return { positionals, flags, lists, help };
 }
 
 /** For commands that take no positional argument. */

@@ -1,5 +1,5 @@
 /**
- * `vpmu-lab scenarios`, `vpmu-lab presets` and `vpmu-lab profiles`: what the built-in names
+ * `vpmu-lab scenarios`, `presets`, `profiles` and `bugs`: what the built-in names
  * mean. Their options are declared in main.ts.
  */
 import { builtinScenarios } from '../engine/builtin-scenarios.js';
@@ -8,6 +8,7 @@ import { formatCpuList } from '../host/cpumask.js';
 import { presets } from '../host/presets.js';
 import { resolveTopology } from '../host/topology.js';
 import { profiles, switchHelp, switchNames } from '../kvm/profile.js';
+import { bugCatalog } from '../check/bugs.js';
 import { noPositionals, toJson, type ParsedArgs } from './args.js';
 import { formatTable } from './table.js';
 
@@ -65,5 +66,24 @@ export function profilesCommand(args: ParsedArgs): number {
     ),
   );
   console.log('\nOverride any switch from the API: createHost(preset, { profile, switches: { name: value } }).');
+  return 0;
+}
+
+export function bugsCommand(args: ParsedArgs): number {
+  noPositionals(args);
+  if (args.flags.has('json')) {
+    console.log(JSON.stringify(bugCatalog));
+    return 0;
+  }
+  console.log(
+    formatTable(
+      ['bug', '§8', 'scenario', 'oracle', 'what it does'],
+      bugCatalog.map((b) => [b.name, b.item === undefined ? '-' : String(b.item), b.scenario, b.oracle, b.summary]),
+    ),
+  );
+  console.log('\nSources:');
+  for (const b of bugCatalog) console.log(`  ${b.name}: ${b.source}`);
+  console.log("\nPlant one or more with --bug NAME on 'vpmu-lab run' and 'vpmu-lab explore'; e.g.");
+  console.log(`  vpmu-lab explore ${bugCatalog[0]!.scenario} --bug ${bugCatalog[0]!.name}`);
   return 0;
 }

@@ -22,6 +22,8 @@ const scenarioOptions = {
   policy: { value: 'P', help: "scheduler policy: pinned | round-robin | random | ping-pong (default: the scenario's, else round-robin)" },
   profile: { value: 'P', help: "kernel profile: mainline | fixed-counters-only (see 'vpmu-lab profiles')" },
   design: { value: 'D', help: "arm_pmus design: mutex | rcu | rcu-no-grace-period (default: the profile's)" },
+  'no-oracle': { value: 'NAME', repeatable: true, help: 'switch a model oracle off (repeatable; names: src/check/oracles.ts, listed by an unknown name); default all on' },
+  bug: { value: 'NAME', repeatable: true, help: "plant a historical bug (repeatable, or NAME,NAME; see 'vpmu-lab bugs'); default none" },
 } as const;
 
 const commands: Readonly<Record<string, CommandSpec>> = {
@@ -126,6 +128,11 @@ const commands: Readonly<Record<string, CommandSpec>> = {
     summary: "the built-in scenarios of 'vpmu-lab run'",
     options: { json: { help: 'print an array of { name, description, host, profile }' } },
     load: async () => (await import('./list-commands.js')).scenariosCommand,
+  },
+  bugs: {
+    summary: 'the catalog of planted historical bugs (--bug NAME on run and explore), each with its spec §8 item, source and scenario',
+    options: { json: { help: 'print [{ name, item?, source, summary, scenario, oracle }] (API.md "Exploration")' } },
+    load: async () => (await import('./list-commands.js')).bugsCommand,
   },
   presets: {
     summary: 'the built-in host topologies',

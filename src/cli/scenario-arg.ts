@@ -29,6 +29,10 @@ export function scenarioFromArgs(args: ParsedArgs): { spec: ScenarioSpec; scenar
   if (args.flags.has('quanta')) o.quanta = intFlag(args, 'quanta', 0, 0, 2 ** 31 - 1);
   if (args.flags.has('profile')) o.profile = stringFlag(args, 'profile');
   if (args.flags.has('design')) o.design = stringFlag(args, 'design') as ScenarioSpec['design'];
+  const bugs = args.lists.get('bug');
+  const off = args.lists.get('no-oracle');
+  if (off) o.oraclesOff = [...new Set([...(o.oraclesOff ?? []), ...off])];
+  if (bugs) o.bugs = [...new Set([...(o.bugs ?? []), ...bugs])];
   if (args.flags.has('policy')) o.scheduler = { ...o.scheduler, policy: stringFlag(args, 'policy') as never };
   return { spec: o, scenario: resolveScenario(o, path) };
 }

@@ -31,6 +31,7 @@ export function worldShapeOf(scenario: Scenario) {
   return {
     topology: scenario.topology,
     profile: scenario.profile,
+    checks: scenario.checks,
     vms: scenario.vms.map((v) => ({ irqchip: v.irqchip, vcpus: v.vcpus.length })),
   };
 }

@@ -10,6 +10,8 @@ import { checkArray, checkKnownKeys, checkObject, intField, isInt, oneOf } from 
 import { workloadNames } from '../guest/index.js';
 import { pmuAttrName } from '../arch/uapi.js';
 import { oneRegNames } from '../arch/registers.js';
+import { plantedBugs } from '../check/bugs.js';
+import { oracleChecks, type OracleChecks } from '../check/oracles.js';
 import { resolveProfile, type Profile, type ProfileSwitches } from '../kvm/profile.js';
 import { policyKinds, type PolicyKind } from './scheduler.js';
 import { MAX_RCU_THREADS } from '../sync/rcu.js';
@@ -71,6 +73,8 @@ export interface Scenario {
   readonly description: string;
   readonly topology: Topology;
   readonly profile: Profile;
+  /** The model oracles on (check/oracles.ts): all but the scenario's `oraclesOff`. */
+  readonly checks: OracleChecks;
   readonly policy: PolicyKind;
   readonly seed: number;
   readonly durationMs: number;
@@ -89,6 +93,10 @@ export interface ScenarioSpec {
   profile?: string;
   switches?: Partial<ProfileSwitches>;
   design?: PmuListDesign;
+  /** Planted historical bugs (src/check/bugs.ts; `--bug NAME`). */
+  bugs?: string[];
+  /** Model oracles switched off (src/check/oracles.ts; `--no-oracle NAME`). */
+  oraclesOff?: string[];
   scheduler?: { policy?: PolicyKind; seed?: number };
   durationMs?: number;
   quanta?: number;
@@ -191,7 +199,7 @@ function resolveStep(path: string, raw: unknown, vm: VmPlan, topology: Topology)
   }
 }
 
-const SCENARIO_KEYS = ['name', 'description', 'host', 'profile', 'switches', 'design', 'scheduler', 'durationMs', 'quanta', 'watchdogMs', 'vms', 'vmm'];
+const SCENARIO_KEYS = ['name', 'description', 'host', 'profile', 'switches', 'design', 'bugs', 'oraclesOff', 'scheduler', 'durationMs', 'quanta', 'watchdogMs', 'vms', 'vmm'];
 
 /** Validates a scenario object; `path` prefixes field names in errors (e.g. the file name). */
 export function resolveScenario(raw: unknown, path = 'scenario'): Scenario {
@@ -207,10 +215,20 @@ export function resolveScenario(raw: unknown, path = 'scenario'): Scenario {
   const topology = resolveTopology(topologyRaw, typeof host === 'string' ? `preset ${host}` : path + '.host');
   const switches = (o.switches === undefined ? {} : checkObject(path + '.switches', o.switches)) as Partial<ProfileSwitches>;
   const design = o.design === undefined ? undefined : oneOf(path + '.design', o.design, pmuListDesigns, 'mutex');
+  const bugs = o.bugs === undefined ? [] : checkArray(path + '.bugs', o.bugs, 'bug names');
+  bugs.forEach((b, i) => {
+    if (typeof b !== 'string') throw badField(`${path}.bugs[${i}]`, "a bug name (see 'vpmu-lab bugs')", b);
+  });
   const profile = resolveProfile(
     o.profile === undefined ? 'mainline' : String(o.profile),
     design ? { ...switches, pmuListDesign: design } : switches,
+    plantedBugs(bugs as string[]),
   );
+  const off = o.oraclesOff === undefined ? [] : checkArray(path + '.oraclesOff', o.oraclesOff, 'oracle names');
+  off.forEach((n, i) => {
+    if (typeof n !== 'string') throw badField(`${path}.oraclesOff[${i}]`, 'an oracle name', n);
+  });
+  const checks = oracleChecks(off as string[]);
   const sched = o.scheduler === undefined ? {} : checkObject(path + '.scheduler', o.scheduler);
   checkKnownKeys(path + '.scheduler', sched, ['policy', 'seed']);
   const vmsRaw = checkArray(path + '.vms', o.vms, 'VMs');
@@ -271,6 +289,7 @@ export function resolveScenario(raw: unknown, path = 'scenario'): Scenario {
     description: (o.description as string | undefined) ?? '',
     topology,
     profile,
+    checks,
     policy: oneOf(path + '.scheduler.policy', sched.policy, policyKinds, 'round-robin'),
     seed: intField(path + '.scheduler.seed', sched.seed, 1, 0, 2 ** 31 - 1),
     durationMs: intField(path + '.durationMs', o.durationMs, 2000, 1, 24 * 3600 * 1000),

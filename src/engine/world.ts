@@ -9,6 +9,7 @@ import { pcpuBanksLayout } from '../host/pcpu-banks.js';
 import { pmuListLayout } from '../host/pmu-list.js';
 import type { Topology } from '../host/topology.js';
 import { guestMemoryLayout, type GuestMemory } from '../guest/memory.js';
+import { ALL_CHECKS, type OracleChecks } from '../check/oracles.js';
 import type { Profile } from '../kvm/profile.js';
 import { KvmVcpu, VCPU_FLAG, vcpuLayout } from '../kvm/vcpu-state.js';
 import { Vgic, vgicLayout } from '../kvm/vgic.js';
@@ -20,6 +21,8 @@ import { RcuDomain, rcuLayout } from '../sync/rcu.js';
 export interface WorldShape {
   readonly topology: Topology;
   readonly profile: Profile;
+  /** The model oracles on (default: all). */
+  readonly checks?: OracleChecks;
   readonly vms: readonly { readonly irqchip: boolean; readonly vcpus: number }[];
 }
 
@@ -108,6 +111,7 @@ export class World {
       pcpuBanksLayout(shape.topology.cpus).view(buffer, plan.banks),
       fresh,
     );
+    host.checks = shape.checks ?? ALL_CHECKS;
     const vms = shape.vms.map((spec, id) => {
       const at = plan.vms[id]!;
       const vgic = new Vgic(vgicLayout.view(buffer, at.vgic), fresh ? spec.irqchip : undefined);

@@ -5,6 +5,7 @@
 import { errno } from '../arch/errno.js';
 import { PMUVER, pmuv3Implemented } from '../arch/pmuver.js';
 import type { Profile } from '../kvm/profile.js';
+import { NO_CHECKS, type OracleChecks } from '../check/oracles.js';
 import { runDirect } from '../sync/direct.js';
 import type { Op } from '../sync/seam.js';
 import type { Region } from '../mem/region.js';
@@ -18,6 +19,11 @@ export class HostModel {
   readonly list: PmuList;
   /** Each physical CPU's hardware PMU register bank. */
   readonly banks: PcpuBanks;
+  /**
+   * The model oracles this host's model checks (check/oracles.ts): none behind the API of
+   * API.md (a library call never throws for a model check), all in run and explore.
+   */
+  checks: OracleChecks = NO_CHECKS;
 
   /**
    * A host whose `arm_pmus` list and PMU register banks live in the given regions. `boot`

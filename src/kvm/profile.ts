@@ -5,6 +5,7 @@
  */
 import { unknownName, VpmuLabError } from '../host/errors.js';
 import { pmuListDesigns, type PmuListDesign } from '../host/pmu-list.js';
+import type { PlantedBugs } from '../check/bugs.js';
 
 export interface ProfileSwitches {
   /** Attribute id 5: 'none' (mainline: unknown attr → ENXIO) or FIXED_COUNTERS_ONLY (spec §3.6, §9 f). */
@@ -30,6 +31,8 @@ export interface ProfileSwitches {
 export interface Profile extends ProfileSwitches {
   readonly name: string;
   readonly description: string;
+  /** Planted historical bugs (src/check/bugs.ts): none unless asked for (`--bug NAME`). */
+  readonly bugs: PlantedBugs;
 }
 
 const mainline: Profile = Object.freeze({
@@ -44,6 +47,7 @@ const mainline: Profile = Object.freeze({
   putClearsVcpuCpu: true,
   guestPmuNeedsFullCoverage: false,
   pmuListDesign: 'mutex',
+  bugs: Object.freeze({}),
 });
 
 const fixedCountersOnly: Profile = Object.freeze({
@@ -78,11 +82,14 @@ export const switchHelp: Readonly<Record<keyof ProfileSwitches, string>> = Objec
   pmuListDesign: "arm_pmus readers: mutex (mainline), rcu (FIXED series), or rcu-no-grace-period (broken on purpose) (§1.2)",
 });
 export const switchNames: readonly (keyof ProfileSwitches)[] = Object.freeze(
-  Object.keys(mainline).filter((k) => k !== 'name' && k !== 'description') as (keyof ProfileSwitches)[],
+  Object.keys(mainline).filter((k) => k !== 'name' && k !== 'description' && k !== 'bugs') as (keyof ProfileSwitches)[],
 );
 
-/** Resolves a profile name plus optional switch overrides; throws listing valid names. */
-export function resolveProfile(name: string = 'mainline', switches: Partial<ProfileSwitches> = {}): Profile {
+/**
+ * Resolves a profile name plus optional switch overrides and planted bugs (validated by the
+ * caller: check/bugs.ts `plantedBugs`); throws listing valid names.
+ */
+export function resolveProfile(name: string = 'mainline', switches: Partial<ProfileSwitches> = {}, bugs: PlantedBugs = {}): Profile {
   const base = profiles[name];
   if (!base) throw unknownName('profile', name, profileNames);
   for (const [k, v] of Object.entries(switches)) {
@@ -98,5 +105,5 @@ export function resolveProfile(name: string = 'mainline', switches: Partial<Prof
       throw unknownName('pmuListDesign', v, pmuListDesigns);
     }
   }
-  return Object.freeze({ ...base, ...switches });
+  return Object.freeze({ ...base, ...switches, bugs: Object.freeze({ ...bugs }) });
 }

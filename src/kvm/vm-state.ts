@@ -10,6 +10,7 @@ import type { HostModel } from '../host/host-model.js';
 import { LayoutBuilder, type Region } from '../mem/region.js';
 import { LOCK_WORDS, LockRef } from '../sync/lock.js';
 import type { Profile } from './profile.js';
+import type { BugName } from '../check/bugs.js';
 import type { KvmVcpu } from './vcpu-state.js';
 import { Vgic } from './vgic.js';
 
@@ -68,6 +69,11 @@ export class KvmVm {
 
   get profile(): Profile {
     return this.host.profile;
+  }
+
+  /** A planted historical bug this VM's kernel has (check/bugs.ts). */
+  planted(bug: BugName): boolean {
+    return this.host.profile.bugs[bug] === true;
   }
 
   // --- flags (set_bit/test_bit are atomic in the kernel) ---

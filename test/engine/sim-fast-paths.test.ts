@@ -8,7 +8,10 @@
  * third config-race and second bring-up-race executions used to end in hang-at-stop (a stop
  * landing at a pCPU's claim point) and now wind down one step later, SUCCESS; and the
  * FIXED-mode scenarios (flagship, pmu-list-race), whose KVM_RUNs gained a seam point in
- * event creation (after READ_ONCE(vcpu->cpu)) when they service RELOAD before entry.
+ * event creation (after READ_ONCE(vcpu->cpu)) when they service RELOAD before entry. The
+ * second config-race and nr-counters-race executions keep their steps and trace but are now
+ * SUCCESS: their SET_NR_COUNTERS after the run is mainline's documented hole (§8 item 13),
+ * an oracle failure only under a profile that freezes the count (check/oracles.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { builtinScenarios } from '../../src/engine/builtin-scenarios.js';
@@ -23,10 +26,10 @@ import { RandomStrategy } from '../../src/explore/strategies/random.js';
 /** traceHash/steps/verdict of the first three executions. */
 const PINNED: Record<string, readonly string[]> = {
   'flagship': ['20a22b9557e846ff/467/FAILURE', '71a73cae00ac6711/463/FAILURE', '25e225a37844dcfa/463/FAILURE'],
-  'config-race': ['218efe376cb7fca6/20067/SUCCESS', 'd95ad55bb7a43594/20056/FAILURE', '53f20e67b6c73936/20071/SUCCESS'],
+  'config-race': ['218efe376cb7fca6/20067/SUCCESS', 'd95ad55bb7a43594/20056/SUCCESS', '53f20e67b6c73936/20071/SUCCESS'],
   'bring-up-race': ['85d53ee77faf186a/20054/SUCCESS', '7754d232d4279e46/20065/SUCCESS', '581ce28a4d8b54b9/20059/SUCCESS'],
   'pmu-list-race': ['c2cbd6319f7cddef/346/SUCCESS', '5a5da09a6e0c3f13/342/SUCCESS', '15a99a3adcbd0598/346/SUCCESS'],
-  'nr-counters-race': ['8631626e9745e241/106/SUCCESS', '276ccdfe131e4470/106/FAILURE', '4ea4ffdbea98db9b/106/SUCCESS'],
+  'nr-counters-race': ['8631626e9745e241/106/SUCCESS', '276ccdfe131e4470/106/SUCCESS', '4ea4ffdbea98db9b/106/SUCCESS'],
   'hammer': ['0bbb035fd02f335a/40030/SUCCESS', '7d0b03565685853c/40030/SUCCESS', '6020af70544af50b/40030/SUCCESS'],
   'perf-stat-pingpong': ['f374acead90e446e/20096/SUCCESS', 'da8e797c4d42d68b/20072/SUCCESS', 'b3bc0f157199db16/20060/SUCCESS'],
 };

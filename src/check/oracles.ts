@@ -1,0 +1,58 @@
+/**
+ * The model oracles (spec §8): invariants the kernel model checks where the state they
+ * are about changes, in every driver (direct, sim, hw). Each is named and switchable; a
+ * violated one throws `OracleViolation`, which ends the thread like any engine failure and
+ * reaches the verdict with its oracle's name (verdict.ts `oracleOfError`). The checks
+ * themselves live beside this table: pmu-oracles.ts (PMU semantics) and
+ * config-oracles.ts (configuration).
+ *
+ * An oracle whose invariant a profile documents as a kernel hole (mainline's stale events
+ * after reset, §8 item 10; the counter count not frozen, item 13) does not apply under that
+ * profile: the planted bug is the hole re-opened in a kernel that claims to close it.
+ */
+import { unknownName } from '../host/errors.js';
+
+export const MODEL_ORACLES = Object.freeze({
+  'arm-pmu-chosen': '§8 item 3: after the first PMU INIT arm_pmu is set, and only a SET_PMU before the first run changes it',
+  'guest-entry-outside-supported-cpus': '§8 item 4: the guest never enters on a CPU outside supported_cpus',
+  'config-frozen-after-run': '§8 items 5, 13: FILTER, SET_PMU and (when the profile freezes it) the counter count never change after the VM ran',
+  'user-read-equals-guest-read': '§8 item 6: a userspace read of a counter is what the guest would read',
+  'user-write-read-back': '§8 item 8: after SET_ONE_REG of a counter its value is exactly the value written',
+  'event-for-unimplemented-counter': '§8 item 9: no perf event is created for a counter at or above N',
+  'value-after-reset': '§8 item 10: right after a vCPU reset every counter reads its reset value (profiles that recreate events at reset)',
+  'nr-counters-kept-at-reset': '§8 item 11: N never exceeds the PMU\'s counters and a vCPU reset keeps it',
+  'unimplemented-bits-read-as-zero': '§8 item 12: bits at and above N (but 31) of PMCNTEN/PMINTEN/PMOVS never read as 1, by the guest or userspace',
+  'overflow-exactly-once': '§8 item 20: PMOVS is set exactly when a counter wraps at its configured width (32 or 64 bits)',
+  'fixed-excludes-filter': '§8 item 25: FIXED_COUNTERS_ONLY never coexists with a FILTER or an explicit SET_PMU (when the profile makes them exclusive)',
+  'cycle-counter-on-current-pmu': '§8 item 26: at every guest entry in FIXED mode the cycle counter\'s event belongs to a PMU covering the current CPU',
+  'init-failure-leaves-vm-unchanged': '§8 item 27: a failed first KVM_ARM_VCPU_INIT leaves the VM\'s features as they were (profiles with the fix)',
+});
+export type ModelOracleName = keyof typeof MODEL_ORACLES;
+export const modelOracleNames = Object.freeze(Object.keys(MODEL_ORACLES)) as readonly ModelOracleName[];
+
+/** Which model oracles are on: all, unless a run switches some off (`--no-oracle NAME`). */
+export type OracleChecks = Readonly<Record<ModelOracleName, boolean>>;
+
+export const ALL_CHECKS: OracleChecks = oracleChecks([]);
+export const NO_CHECKS: OracleChecks = Object.freeze(Object.fromEntries(modelOracleNames.map((n) => [n, false])) as Record<ModelOracleName, boolean>);
+
+/** Every model oracle on but those named (unknown names: an error listing the valid ones). */
+export function oracleChecks(off: readonly string[]): OracleChecks {
+  for (const n of off) if (!(modelOracleNames as readonly string[]).includes(n)) throw unknownName('oracle', n, modelOracleNames);
+  return Object.freeze(Object.fromEntries(modelOracleNames.map((n) => [n, !off.includes(n)])) as Record<ModelOracleName, boolean>);
+}
+
+/** A model invariant broke: the thread that saw it stops here (torture-test style). */
+export class OracleViolation extends Error {
+  override name = 'OracleViolation';
+  constructor(
+    readonly oracle: ModelOracleName,
+    message: string,
+  ) {
+    super(`${oracle}: ${message}`);
+  }
+}
+
+export function violated(oracle: ModelOracleName, message: string): never {
+  throw new OracleViolation(oracle, message);
+}
