@@ -1,5 +1,11 @@
-/** The scenarios `vpmu-lab run NAME` knows without a file. */
+/**
+ * The scenarios `vpmu-lab run NAME` knows without a file: the demonstrations here, and the
+ * scenarios in which `explore` finds each planted bug of the catalog (check/bugs.ts) — model
+ * races in race-scenarios.ts, locking-design races in sync-scenarios.ts.
+ */
+import { raceScenarios } from './race-scenarios.js';
 import type { ScenarioSpec } from './scenario.js';
+import { syncScenarios } from './sync-scenarios.js';
 
 const oneDividerVcpu = [{ workload: 'cycle-divider', cycles: 1_000_000, start: 0 }] as const;
 
@@ -172,6 +178,8 @@ export const builtinScenarios: Readonly<Record<string, ScenarioSpec>> = Object.f
     durationMs: 1500,
     vms: [{ vcpus: [0, 1, 2, 3].map(() => ({ workload: 'perf-stat', cycles: 50_000 })) }],
   },
+  ...raceScenarios,
+  ...syncScenarios,
 });
 
 export const builtinScenarioNames: readonly string[] = Object.freeze(Object.keys(builtinScenarios));
