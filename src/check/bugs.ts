@@ -48,6 +48,14 @@ const catalog = [
     oracle: 'config-frozen-after-run',
   },
   {
+    name: 'user-read-stale-counter',
+    item: 6,
+    source: '9228b26194d1 "KVM: arm64: PMU: Fix GET_ONE_REG for vPMC regs to return the current value" (reverted)',
+    summary: 'GET_ONE_REG of a counter returns the stored register without its perf event\'s live count',
+    scenario: 'onereg-race',
+    oracle: 'user-read-equals-guest-read',
+  },
+  {
     name: 'set-one-reg-keeps-event',
     item: 8,
     source: '64074ca8ca92 "KVM: arm64: PMU: Fix SET_ONE_REG for vPMC regs" (reverted)',
@@ -120,13 +128,14 @@ const catalog = [
     oracle: 'fixed-excludes-filter',
   },
   {
-    name: 'fixed-create-no-retry',
+    name: 'fixed-reload-keeps-foreign-event',
     item: 26,
-    source: '"Use multiple host PMUs" v6+: the creation loop retries when vcpu->cpu moved (reverted)',
-    summary: 'FIXED-mode event creation binds the cycle counter to the PMU of the CPU it read, even if the vCPU thread moved meanwhile',
+    source: '"Use multiple host PMUs" v6+: in FIXED mode RELOAD re-creates an event whose PMU does not cover the current CPU (reverted)',
+    summary: 'after a move to the other cluster RELOAD only re-enables the cycle counter\'s existing event, still bound to the old cluster\'s PMU',
     scenario: 'fixed-pingpong',
     oracle: 'cycle-counter-on-current-pmu',
   },
+
   {
     name: 'no-per-load-check',
     source: '"Use multiple host PMUs" kvm_vcpu_load_pmu (design: the per-load check removed)',

@@ -2,6 +2,7 @@
 import { unknownName } from '../host/errors.js';
 import { cycleDivider } from './cycle-divider.js';
 import { idle } from './idle.js';
+import { overflow } from './overflow.js';
 import { perfStat } from './perf-stat.js';
 import { pmuHammer } from './pmu-hammer.js';
 import type { Workload } from './workload.js';
@@ -11,6 +12,7 @@ export const workloads: Readonly<Record<string, Workload>> = Object.freeze({
   'perf-stat': perfStat,
   'pmu-hammer': pmuHammer,
   idle,
+  overflow,
 });
 export const workloadNames: readonly string[] = Object.freeze(Object.keys(workloads));
 

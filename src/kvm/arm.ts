@@ -13,6 +13,7 @@ import { serviceRequestsSteps } from './requests.js';
 import { CREATE_EVENT_POINT_LABEL } from './pmu-emul.js';
 import { REQ, VCPU_FLAG, type KvmVcpu } from './vcpu-state.js';
 import { TIMER_PPIS } from './vgic.js';
+import { checkGuestEntry } from '../check/pmu-oracles.js';
 import { VM_FLAG } from './vm-state.js';
 
 export interface RunResult {
@@ -105,9 +106,9 @@ export function* vcpuLoad(vcpu: KvmVcpu, cpu: number): Op<void> {
   vcpu.setFlag(VCPU_FLAG.LOADED);
   vcpu.countLoad();
   schedIn(vcpu); // the vCPU thread's pinned perf events go on this CPU's PMU
-  if (vcpu.vm.fixedCountersOnly()) yield* loadPmu(vcpu, cpu, lastCpu);
+  if (vcpu.vm.fixedCountersOnly() && !vcpu.vm.planted('no-per-load-check')) yield* loadPmu(vcpu, cpu, lastCpu);
   yield SUPPORTED_CPUS;
-  if (!vcpu.vm.supportsCpu(cpu)) vcpu.setFlag(VCPU_FLAG.ON_UNSUPPORTED_CPU);
+  if (!vcpu.vm.supportsCpu(cpu) && !vcpu.vm.planted('no-unsupported-cpu-check')) vcpu.setFlag(VCPU_FLAG.ON_UNSUPPORTED_CPU);
 }
 
 /** `kvm_arch_vcpu_put`. */
@@ -115,7 +116,7 @@ export function vcpuPut(vcpu: KvmVcpu): void {
   vcpu.trace?.('put', vcpu.cpu);
   schedOut(vcpu);
   vcpu.clearFlag(VCPU_FLAG.ON_UNSUPPORTED_CPU | VCPU_FLAG.LOADED);
-  if (vcpu.vm.profile.putClearsVcpuCpu) vcpu.cpu = -1;
+  if (vcpu.vm.profile.putClearsVcpuCpu || vcpu.vm.planted('put-clears-vcpu-cpu')) vcpu.cpu = -1;
 }
 
 /** KVM_EXIT_FAIL_ENTRY with CPU_UNSUPPORTED: the vCPU is on a CPU its VM may not run on (§5.5). */
@@ -185,6 +186,7 @@ function* preemptAndMigrate(vcpu: KvmVcpu, run: RunContext, to: number): Op<void
   yield* serviceRequestsSteps(vcpu, run.createPoint);
   if (shouldNotifyUser(vcpu, vcpu.vm.vgic.created)) throw new RunLoopExit({ ret: -errno.EINTR, exitReason: uapi.KVM_EXIT_INTR });
   if (vcpu.hasFlag(VCPU_FLAG.ON_UNSUPPORTED_CPU)) throw new RunLoopExit(failEntry(to));
+  checkGuestEntry(vcpu, to);
 }
 
 /** Where a KVM_RUN ended, and the CPUs it left on the way (sim-injected migrations). */
@@ -212,6 +214,7 @@ export function* vcpuRun(vcpu: KvmVcpu, cpu: number, guest: GuestProgram | undef
       yield EXIT_REQUEST;
       if (shouldNotifyUser(vcpu, vcpu.vm.vgic.created)) return { ret: -errno.EINTR, exitReason: uapi.KVM_EXIT_INTR };
       if (vcpu.hasFlag(VCPU_FLAG.ON_UNSUPPORTED_CPU)) return failEntry(run.cpu);
+      checkGuestEntry(vcpu, run.cpu);
       run.guest = new GuestCpu(vcpu, run.cpu, 1, (to) => preemptAndMigrate(vcpu, run, to));
       // A plain guest function may return anything (an arrow's last read): only a generator is run.
       const program: unknown = guest?.(run.guest);

@@ -3,12 +3,14 @@
  * columns, §4.3). Hidden registers (vCPU without the PMU feature) are -ENOENT; registers
  * userspace cannot reach at all (PMCEID*, PMXEV*, MDCR_EL2 without NV) are -ENOENT too.
  */
-import { PMCR, U64 } from '../arch/pmu-bits.js';
+import { PMCR, U32, U64 } from '../arch/pmu-bits.js';
 import { errno } from '../arch/errno.js';
 import type { RegDesc } from '../arch/registers.js';
 import type { Op } from '../sync/seam.js';
-import { accessibleMask, counterValue, readPmcr, releasePerfEvent } from './pmu-emul.js';
+import { accessibleMask, counterValue, isLong, readPmcr, releasePerfEvent } from './pmu-emul.js';
 import { REG, REQ, VCPU_FLAG, type KvmVcpu } from './vcpu-state.js';
+import { guestCounterValue } from './sys-regs.js';
+import { checkBitmapRead, checkUserReadIsGuestRead, checkUserWriteReadBack } from '../check/pmu-oracles.js';
 
 export interface OneRegResult {
   ret: number;
@@ -30,17 +32,31 @@ const BITMAP_REG: Partial<Record<RegDesc['kind'], number>> = {
   PMOVSCLR: REG.PMOVSSET,
 };
 
+/** The counter register as stored, without its perf event's live count. */
+function storedCounterValue(vcpu: KvmVcpu, i: number): bigint {
+  return isLong(vcpu, i) ? vcpu.evcntr(i) : vcpu.evcntr(i) & U32;
+}
+
 export function getOneReg(vcpu: KvmVcpu, d: RegDesc): OneRegResult {
   const ret = reachable(vcpu, d);
   if (ret) return { ret, value: 0n };
   const bitmap = BITMAP_REG[d.kind];
-  if (bitmap !== undefined) return { ret: 0, value: vcpu.reg(bitmap) & accessibleMask(vcpu) };
+  if (bitmap !== undefined) {
+    // Planted `bitmaps-unsanitised` (§8 item 12): the raw register, as before a45f41d754e0.
+    const value = vcpu.vm.planted('bitmaps-unsanitised') ? vcpu.reg(bitmap) : vcpu.reg(bitmap) & accessibleMask(vcpu);
+    checkBitmapRead(vcpu, d.name, value);
+    return { ret: 0, value };
+  }
   switch (d.kind) {
     case 'PMCR':
       return { ret: 0, value: readPmcr(vcpu) };
     case 'PMCCNTR':
-    case 'PMEVCNTR':
-      return { ret: 0, value: counterValue(vcpu, d.index) };
+    case 'PMEVCNTR': {
+      // Planted `user-read-stale-counter` (§8 item 6, before 9228b26194d1): the stored value only.
+      const value = vcpu.vm.planted('user-read-stale-counter') ? storedCounterValue(vcpu, d.index) : counterValue(vcpu, d.index);
+      checkUserReadIsGuestRead(vcpu, d.index, value, guestCounterValue(vcpu, d.index));
+      return { ret: 0, value };
+    }
     case 'PMEVTYPER':
     case 'PMCCFILTR':
       return { ret: 0, value: vcpu.evtyper(d.index) };
@@ -74,7 +90,8 @@ export function* setOneReg(vcpu: KvmVcpu, d: RegDesc, value: bigint): Op<number>
   const bitmap = BITMAP_REG[d.kind];
   if (bitmap !== undefined) {
     // Raw value: a CLR id writes the same register as its SET id, it is not a clear.
-    vcpu.setReg(bitmap, v & accessibleMask(vcpu));
+    // Planted `bitmaps-unsanitised` (§8 item 12, before 27131b199f9f): unmasked.
+    vcpu.setReg(bitmap, vcpu.vm.planted('bitmaps-unsanitised') ? v : v & accessibleMask(vcpu));
     vcpu.makeRequest(REQ.RELOAD_PMU);
     return 0;
   }
@@ -83,8 +100,11 @@ export function* setOneReg(vcpu: KvmVcpu, d: RegDesc, value: bigint): Op<number>
       return yield* setPmcr(vcpu, v);
     case 'PMCCNTR':
     case 'PMEVCNTR':
-      releasePerfEvent(vcpu, d.index); // the live count is lost
+      // The live count is lost — unless planted `set-one-reg-keeps-event` (§8 item 8,
+      // before 64074ca8ca92) leaves the event counting on top of the stored value.
+      if (!vcpu.vm.planted('set-one-reg-keeps-event')) releasePerfEvent(vcpu, d.index);
       vcpu.setReg(REG.EVCNTR + d.index, v);
+      checkUserWriteReadBack(vcpu, d.index, v);
       vcpu.makeRequest(REQ.RELOAD_PMU);
       return 0;
     case 'PMEVTYPER':

@@ -7,6 +7,7 @@ import { errno } from '../arch/errno.js';
 import { uapi } from '../arch/uapi.js';
 import { eventMaskFor } from '../arch/pmuver.js';
 import type { Op } from '../sync/seam.js';
+import { checkArmPmuWrite, checkConfigBeforeRun, checkFixedExclusive, checkNrCountersWrite } from '../check/config-oracles.js';
 import { TIMER_PPIS, isPpi, isSpi } from './vgic.js';
 import type { KvmVcpu } from './vcpu-state.js';
 import { VCPU_FLAG } from './vcpu-state.js';
@@ -34,6 +35,13 @@ export function* pmuV3SetAttr(vcpu: KvmVcpu, attr: number, value: AttrValue): Op
   // §3.0 common prologue.
   if (!vcpu.hasPmu()) return -errno.ENODEV;
   if (vcpu.hasFlag(VCPU_FLAG.PMU_CREATED)) return -errno.EBUSY;
+  // Planted `lazy-default-pmu` (§8 item 3, before 427733579744): the first PMU attribute
+  // probes the default PMU. The old probe used the caller's CPU; a VMM thread's CPU is not
+  // modelled, so CPU 0's PMU.
+  if (vm.armPmu < 0 && vm.planted('lazy-default-pmu')) {
+    const entry = yield* vm.host.list.probe(0);
+    if (entry >= 0) armSetPmu(vm, entry, 'default');
+  }
   switch (attr) {
     case A.KVM_ARM_VCPU_PMU_V3_IRQ:
       return setIrq(vcpu, value);
@@ -95,15 +103,18 @@ function setFilter(vm: KvmVm, value: AttrValue): number {
   if ((baseEvent + nevents) >>> 0 > nrEvents || (action !== A.KVM_PMU_EVENT_ALLOW && action !== A.KVM_PMU_EVENT_DENY)) {
     return -errno.EINVAL;
   }
-  if (vm.hasRanOnce()) return -errno.EBUSY;
-  if (vm.profile.fixedExcludesFilter && vm.fixedCountersOnly()) return -errno.EBUSY;
+  if (vm.hasRanOnce() && !vm.planted('config-after-run')) return -errno.EBUSY;
+  if (vm.profile.fixedExcludesFilter && vm.fixedCountersOnly() && !vm.planted('fixed-with-filter')) return -errno.EBUSY;
   if (!vm.hasFilter()) vm.createFilter(nrEvents, action === A.KVM_PMU_EVENT_DENY);
   vm.setFilterRange(baseEvent, nevents, action === A.KVM_PMU_EVENT_ALLOW);
+  checkConfigBeforeRun(vm, 'FILTER');
+  checkFixedExclusive(vm);
   return 0;
 }
 
 /** `kvm_arm_set_pmu`: select the PMU; the counter count resets to its max (spec §1.3, §3.4). */
-export function armSetPmu(vm: KvmVm, entry: number): void {
+export function armSetPmu(vm: KvmVm, entry: number, why: 'default' | 'set-pmu'): void {
+  checkArmPmuWrite(vm, entry, why);
   vm.armPmu = entry;
   vm.nrPmuCounters = vm.maxCounters();
 }
@@ -116,12 +127,15 @@ function* setPmu(vm: KvmVm, value: AttrValue): Op<number> {
   const entry = yield* list.findType(value);
   let ret = -errno.ENXIO;
   if (entry >= 0) {
-    if (vm.hasRanOnce() || (vm.hasFilter() && entry !== vm.armPmu) || vm.fixedCountersOnly()) {
+    const ran = vm.hasRanOnce() && !vm.planted('config-after-run');
+    if (ran || (vm.hasFilter() && entry !== vm.armPmu) || vm.fixedCountersOnly()) {
       ret = -errno.EBUSY;
     } else {
+      checkConfigBeforeRun(vm, 'SET_PMU');
       if (fixedAttrEnabled(vm)) vm.setFlag(VM_FLAG.PMU_V3_EXPLICIT);
-      armSetPmu(vm, entry);
+      armSetPmu(vm, entry, 'set-pmu');
       vm.setSupportedCpusFromPmu(entry);
+      checkFixedExclusive(vm);
       ret = 0;
     }
   }
@@ -134,8 +148,9 @@ function setNrCounters(vm: KvmVm, value: AttrValue): number {
   if (typeof value !== 'number') return -errno.EFAULT;
   const n = value >>> 0; // unsigned int
   if (vm.armPmu < 0) return -errno.EINVAL;
-  if (vm.profile.nrCountersFrozenAfterRun && vm.hasRanOnce()) return -errno.EBUSY;
+  if (vm.profile.nrCountersFrozenAfterRun && vm.hasRanOnce() && !vm.planted('nr-counters-not-frozen')) return -errno.EBUSY;
   if (n > vm.maxCounters()) return -errno.EINVAL;
+  checkNrCountersWrite(vm, n);
   if (vm.hasRanOnce() && n !== vm.nrPmuCounters) vm.countNrCountersChangedAfterRun(); // the §8 item 13 hole
   vm.nrPmuCounters = n;
   return 0;
@@ -143,10 +158,11 @@ function setNrCounters(vm: KvmVm, value: AttrValue): number {
 
 /** FIXED_COUNTERS_ONLY (spec §3.6, v8). */
 function setFixedCountersOnly(vm: KvmVm): number {
-  const filterBlocks = vm.profile.fixedExcludesFilter && vm.hasFilter();
+  const filterBlocks = vm.profile.fixedExcludesFilter && vm.hasFilter() && !vm.planted('fixed-with-filter');
   if (vm.hasRanOnce() || filterBlocks || vm.hasFlag(VM_FLAG.PMU_V3_EXPLICIT)) return -errno.EBUSY;
   vm.setFlag(VM_FLAG.PMU_V3_FIXED_COUNTERS_ONLY);
   vm.nrPmuCounters = 0;
+  checkFixedExclusive(vm);
   return 0;
 }
 

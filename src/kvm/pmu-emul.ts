@@ -11,6 +11,7 @@ import { PMUVER } from '../arch/pmuver.js';
 import { hardwareCount, scheduleEvent, setEventEnabled, unscheduleEvent } from './perf-sched.js';
 import { point, runLeaf, type Op, type SyncOp } from '../sync/seam.js';
 import { EV, REG, REQ, type KvmVcpu } from './vcpu-state.js';
+import { checkEventImplemented } from '../check/pmu-oracles.js';
 
 /** `kvm_vcpu_read_pmcr`: stored PMCR with N = nr_pmu_counters (spec §4.0). */
 export function readPmcr(vcpu: KvmVcpu): bigint {
@@ -123,6 +124,7 @@ export function* createPerfEventSteps(vcpu: KvmVcpu, i: number, at: SyncOp): Op<
     if (u !== nsu) flags |= EV.EXCLUDE_USER;
     if (p !== nsk) flags |= EV.EXCLUDE_KERNEL;
     if (isLong(vcpu, i)) flags |= EV.LONG;
+    checkEventImplemented(vcpu, i);
     vcpu.setEvent(i, entry, sel, flags);
     scheduleEvent(vcpu, i); // a pinned event of a loaded vCPU goes on the hardware now
     // FIXED mode: retry if vcpu->cpu moved to a CPU this PMU does not cover (spec §5.5),
@@ -154,7 +156,9 @@ function* reprogramSteps(vcpu: KvmVcpu, mask: bigint, at: SyncOp): Op<void> {
   for (let i = 0; i < 32; i++) {
     if ((mask & bit(i)) === 0n) continue;
     if (pmcEnabled(vcpu, i)) {
-      if (!vcpu.hasEvent(i) || (fixed && eventOnForeignPmu(vcpu, i))) yield* createPerfEventSteps(vcpu, i, at);
+      // Planted `fixed-reload-keeps-foreign-event`: only a missing event is created.
+      const foreign = fixed && eventOnForeignPmu(vcpu, i) && !vcpu.vm.planted('fixed-reload-keeps-foreign-event');
+      if (!vcpu.hasEvent(i) || foreign) yield* createPerfEventSteps(vcpu, i, at);
       else setEventEnabled(vcpu, i, true);
     } else if (vcpu.hasEvent(i)) {
       setEventEnabled(vcpu, i, false);
@@ -168,6 +172,8 @@ function* reprogramSteps(vcpu: KvmVcpu, mask: bigint, at: SyncOp): Op<void> {
  */
 export function* reloadPmu(vcpu: KvmVcpu, at: SyncOp = CREATE_EVENT_POINT): Op<void> {
   const mask = implementedMask(vcpu);
+  // Planted `reload-before-mask` (§8 item 9): reprogram what PMCNTENSET holds, then mask.
+  if (vcpu.vm.planted('reload-before-mask')) yield* reprogramSteps(vcpu, vcpu.reg(REG.PMCNTENSET) | mask, at);
   vcpu.setReg(REG.PMOVSSET, vcpu.reg(REG.PMOVSSET) & mask);
   vcpu.setReg(REG.PMINTENSET, vcpu.reg(REG.PMINTENSET) & mask);
   vcpu.setReg(REG.PMCNTENSET, vcpu.reg(REG.PMCNTENSET) & mask);

@@ -9,6 +9,7 @@ import { bit, EVENT, U32 } from '../arch/pmu-bits.js';
 import { canChain, counterValue, increment, isLong, overflowsAt64 } from './pmu-emul.js';
 import { overflowStatus } from './pmu-irq.js';
 import { EV, REG, REQ, type KvmVcpu } from './vcpu-state.js';
+import { checkOverflow } from '../check/pmu-oracles.js';
 
 export function executeOn(vcpu: KvmVcpu, cpu: number, el: 0 | 1, cycles: bigint, instructions: bigint): void {
   if (!vcpu.hasPmu()) return;
@@ -25,7 +26,8 @@ export function executeOn(vcpu: KvmVcpu, cpu: number, el: 0 | 1, cycles: bigint,
 
 /** Counts `n` on the hardware counter and runs `kvm_pmu_perf_overflow` once per guest wrap. */
 function advance(vcpu: KvmVcpu, cpu: number, slot: number, i: number, n: bigint): void {
-  const width64 = isLong(vcpu, i) && overflowsAt64(vcpu, i);
+  // Planted `overflow-at-64-bits` (§8 item 20): a 64-bit counter's width, not PMCR.LP/LC, decides.
+  const width64 = isLong(vcpu, i) && (overflowsAt64(vcpu, i) || vcpu.vm.planted('overflow-at-64-bits'));
   const before = counterValue(vcpu, i);
   const low = width64 ? before : before & U32;
   const wraps = width64 ? (low + n) >> 64n : (low + n) >> 32n;
@@ -34,5 +36,6 @@ function advance(vcpu: KvmVcpu, cpu: number, slot: number, i: number, n: bigint)
     vcpu.setReg(REG.PMOVSSET, vcpu.reg(REG.PMOVSSET) | bit(i));
     if (canChain(vcpu, i)) increment(vcpu, bit(i + 1), EVENT.CHAIN);
   }
+  checkOverflow(vcpu, i, before, n, wraps);
   if (wraps > 0n && overflowStatus(vcpu) !== 0n) vcpu.makeRequest(REQ.IRQ_PENDING);
 }

@@ -26,6 +26,8 @@ export interface ProfileSwitches {
   readonly guestPmuNeedsFullCoverage: boolean;
   /** §1.2: how `arm_pmus` readers are protected — mainline mutex, FIXED series RCU. */
   readonly pmuListDesign: PmuListDesign;
+  /** §8 item 27: a failed first INIT restores the VM's feature bitmap (Fuad Tabba, 2026-09; title only) — off in both. */
+  readonly initFailureRestoresFeatures: boolean;
 }
 
 export interface Profile extends ProfileSwitches {
@@ -47,6 +49,7 @@ const mainline: Profile = Object.freeze({
   putClearsVcpuCpu: true,
   guestPmuNeedsFullCoverage: false,
   pmuListDesign: 'mutex',
+  initFailureRestoresFeatures: false,
   bugs: Object.freeze({}),
 });
 
@@ -80,6 +83,7 @@ export const switchHelp: Readonly<Record<keyof ProfileSwitches, string>> = Objec
   putClearsVcpuCpu: 'vcpu_put sets vcpu->cpu = -1, hiding migrations from the next load (§5.5, §8 item 17)',
   guestPmuNeedsFullCoverage: 'vPMU offered only if the host PMUs cover every CPU (§1.2 v8)',
   pmuListDesign: "arm_pmus readers: mutex (mainline), rcu (FIXED series), or rcu-no-grace-period (broken on purpose) (§1.2)",
+  initFailureRestoresFeatures: "a failed first KVM_ARM_VCPU_INIT restores the VM's feature bitmap (§8 item 27; 2026-09 fix, title only)",
 });
 export const switchNames: readonly (keyof ProfileSwitches)[] = Object.freeze(
   Object.keys(mainline).filter((k) => k !== 'name' && k !== 'description' && k !== 'bugs') as (keyof ProfileSwitches)[],

@@ -6,6 +6,7 @@
 import { PMCR, RESET_UNKNOWN, U32 } from '../arch/pmu-bits.js';
 import { implementedMask, releasePerfEvent } from './pmu-emul.js';
 import { REG, REQ, type KvmVcpu } from './vcpu-state.js';
+import { checkResetValues } from '../check/pmu-oracles.js';
 
 export function resetPmuRegs(vcpu: KvmVcpu): void {
   const vm = vcpu.vm;
@@ -25,6 +26,12 @@ export function resetPmuRegs(vcpu: KvmVcpu): void {
   vcpu.setReg(REG.EVTYPER + 31, 0n);
   // Mainline only asks for a reload, which enables existing events without re-creating
   // them, so a pre-reset event keeps its count on top of the reset value (§8 item 10).
-  if (!vm.profile.resetKeepsStaleEvents) for (let i = 0; i < 32; i++) releasePerfEvent(vcpu, i);
+  // Planted `reset-keeps-stale-events` re-opens that hole in a profile that closed it.
+  const recreate = !vm.profile.resetKeepsStaleEvents && !vm.planted('reset-keeps-stale-events');
+  if (recreate) for (let i = 0; i < 32; i++) releasePerfEvent(vcpu, i);
+  // Planted `pmcr-n-reset-to-host` (§8 item 11): N back to the PMU's count, as before the
+  // SET_NR_COUNTERS series preserved it.
+  if (vm.planted('pmcr-n-reset-to-host') && vm.armPmu >= 0) vm.nrPmuCounters = vm.maxCounters();
+  checkResetValues(vcpu);
   if (vcpu.hasPmu()) vcpu.makeRequest(REQ.RELOAD_PMU);
 }

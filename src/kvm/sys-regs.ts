@@ -5,6 +5,7 @@
  */
 import { EVENT, PMCR, PMUSERENR } from '../arch/pmu-bits.js';
 import type { RegDesc } from '../arch/registers.js';
+import { checkBitmapRead } from '../check/pmu-oracles.js';
 import { GuestUndefined } from './guest-undefined.js';
 import { pmceid } from './pmceid.js';
 import {
@@ -42,6 +43,18 @@ function selected(vcpu: KvmVcpu): number {
   return Number(vcpu.reg(REG.PMSELR) & 0x1fn);
 }
 
+/** A guest read of counter `i` (PMCCNTR, PMEVCNTRn, PMXEVCNTR): userspace must read the same (§8 item 6). */
+export function guestCounterValue(vcpu: KvmVcpu, i: number): bigint {
+  return counterValue(vcpu, i);
+}
+
+/** A guest read of one of the bitmaps: the register as stored (sanitised when written, §8 item 12). */
+function bitmapRead(vcpu: KvmVcpu, d: RegDesc, reg: number): bigint {
+  const value = vcpu.reg(reg);
+  checkBitmapRead(vcpu, d.name, value);
+  return value;
+}
+
 export function guestRead(vcpu: KvmVcpu, d: RegDesc, el: 0 | 1): bigint {
   hidden(vcpu, d, el, false);
   switch (d.kind) {
@@ -51,15 +64,15 @@ export function guestRead(vcpu: KvmVcpu, d: RegDesc, el: 0 | 1): bigint {
     case 'PMCNTENSET':
     case 'PMCNTENCLR':
       check(vcpu, d, el, false, EN, 'EN');
-      return vcpu.reg(REG.PMCNTENSET);
+      return bitmapRead(vcpu, d, REG.PMCNTENSET);
     case 'PMINTENSET':
     case 'PMINTENCLR':
       check(vcpu, d, el, false, 0n, 'none: EL1 register');
-      return vcpu.reg(REG.PMINTENSET);
+      return bitmapRead(vcpu, d, REG.PMINTENSET);
     case 'PMOVSSET':
     case 'PMOVSCLR':
       check(vcpu, d, el, false, EN, 'EN');
-      return vcpu.reg(REG.PMOVSSET);
+      return bitmapRead(vcpu, d, REG.PMOVSSET);
     case 'PMSWINC':
       throw new GuestUndefined(d.name, el, false, 'read from a write-only register');
     case 'PMSELR':
@@ -71,7 +84,7 @@ export function guestRead(vcpu: KvmVcpu, d: RegDesc, el: 0 | 1): bigint {
       return pmceid(vcpu, d.kind === 'PMCEID0' ? 0 : 1);
     case 'PMCCNTR':
       check(vcpu, d, el, false, CR | EN, 'CR/EN');
-      return counterValue(vcpu, 31);
+      return guestCounterValue(vcpu, 31);
     case 'PMXEVTYPER': {
       check(vcpu, d, el, false, EN, 'EN');
       const i = selected(vcpu);
@@ -82,14 +95,14 @@ export function guestRead(vcpu: KvmVcpu, d: RegDesc, el: 0 | 1): bigint {
       check(vcpu, d, el, false, ER | EN, 'ER/EN');
       const i = selected(vcpu);
       checkIndex(vcpu, d, el, false, i);
-      return counterValue(vcpu, i);
+      return guestCounterValue(vcpu, i);
     }
     case 'PMUSERENR':
       return vcpu.reg(REG.PMUSERENR) & PMUSERENR.MASK;
     case 'PMEVCNTR':
       check(vcpu, d, el, false, ER | EN, 'ER/EN');
       checkIndex(vcpu, d, el, false, d.index);
-      return counterValue(vcpu, d.index);
+      return guestCounterValue(vcpu, d.index);
     case 'PMEVTYPER':
     case 'PMCCFILTR':
       check(vcpu, d, el, false, EN, 'EN');

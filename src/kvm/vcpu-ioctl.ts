@@ -10,6 +10,7 @@ import type { Op } from '../sync/seam.js';
 import { getOneReg, setOneReg, type OneRegResult } from './one-reg.js';
 import { armSetPmu, pmuV3GetAttr, pmuV3HasAttr, pmuV3SetAttr, type AttrValue, type GetAttrResult } from './pmu-attr.js';
 import { resetPmuRegs } from './reset.js';
+import { checkArmPmuChosen, checkInitFailureRestores, checkResetKeepsN } from '../check/config-oracles.js';
 import { VCPU_FLAG, type KvmVcpu } from './vcpu-state.js';
 import { FEATURE, VM_FLAG } from './vm-state.js';
 
@@ -36,7 +37,7 @@ function* withVcpuMutex<A, B, T>(vcpu: KvmVcpu, body: (vcpu: KvmVcpu, a: A, b: B
 function* setDefaultPmu(vcpu: KvmVcpu, fromCpu: number): Op<number> {
   const entry = yield* vcpu.vm.host.list.probe(fromCpu);
   if (entry < 0) return -errno.ENODEV;
-  armSetPmu(vcpu.vm, entry);
+  armSetPmu(vcpu.vm, entry, 'default');
   return 0;
 }
 
@@ -46,15 +47,23 @@ function* setTarget(vcpu: KvmVcpu, features: number, fromCpu: number): Op<number
   yield vm.configLock.acquire;
   try {
     if (vm.hasFlag(VM_FLAG.VCPU_FEATURES_CONFIGURED) && vm.features !== features) return -errno.EINVAL;
-    // Copied before kvm_setup_vcpu can fail, and not restored if it does (spec §8 item 27).
+    // Copied before kvm_setup_vcpu can fail, and not restored if it does (spec §8 item 27)
+    // unless the profile has the 2026-09 fix.
+    const featuresBefore = vm.features;
     vm.features = features;
-    if (vcpu.hasPmu() && vm.armPmu < 0) {
+    // Planted `lazy-default-pmu`: the choice waits for the first PMU attribute (pmu-attr.ts).
+    if (vcpu.hasPmu() && vm.armPmu < 0 && !vm.planted('lazy-default-pmu')) {
       const ret = yield* setDefaultPmu(vcpu, fromCpu);
-      if (ret) return ret;
+      if (ret) {
+        if (vm.profile.initFailureRestoresFeatures) vm.features = featuresBefore;
+        checkInitFailureRestores(vm, featuresBefore);
+        return ret;
+      }
     }
     resetPmuRegs(vcpu);
     vm.setFlag(VM_FLAG.VCPU_FEATURES_CONFIGURED);
     vcpu.setFlag(VCPU_FLAG.INITIALIZED);
+    checkArmPmuChosen(vcpu);
     return 0;
   } finally {
     yield vm.configLock.release;
@@ -70,7 +79,9 @@ export function* vcpuInit(vcpu: KvmVcpu, features: number, fromCpu: number): Op<
     if ((features & FEATURE.EL1_32BIT) !== 0 && !host.topology.aarch32El0) return -errno.EINVAL;
     if (!vcpu.hasFlag(VCPU_FLAG.INITIALIZED)) return yield* setTarget(vcpu, features, fromCpu);
     if (vcpu.vm.features !== features) return -errno.EINVAL;
+    const n = vcpu.vm.nrPmuCounters;
     resetPmuRegs(vcpu);
+    checkResetKeepsN(vcpu, n);
     return 0;
   } finally {
     yield vcpu.mutex.release;

@@ -1,0 +1,93 @@
+/**
+ * PMU-semantics oracles (spec §8 items 4, 6, 8, 9, 10, 12, 20, 26), called by the model
+ * where counters, events and bitmaps change or are read, and at every guest entry. They
+ * recompute what the architecture says from the registers instead of reusing the model's
+ * helper for the same decision, so a bug planted in that helper is seen. (Counters
+ * monotonic modulo overflow is checked by the guests that read them: perf-stat's report.)
+ */
+import { bit, CYCLE_IDX, PMCR, U32, U64 } from '../arch/pmu-bits.js';
+import { counterValue, implementedMask, pmcEnabled } from '../kvm/pmu-emul.js';
+import { REG, type KvmVcpu } from '../kvm/vcpu-state.js';
+import { violated } from './oracles.js';
+
+const hex = (v: bigint) => `0x${v.toString(16)}`;
+
+/** Items 4 and 26, as the guest is entered on `cpu`. */
+export function checkGuestEntry(vcpu: KvmVcpu, cpu: number): void {
+  const vm = vcpu.vm;
+  const c = vm.host.checks;
+  if (c['guest-entry-outside-supported-cpus'] && !vm.supportsCpu(cpu)) {
+    violated('guest-entry-outside-supported-cpus', `${vcpu.name} entered the guest on cpu ${cpu}, outside the VM's supported_cpus`);
+  }
+  if (c['cycle-counter-on-current-pmu'] && vm.fixedCountersOnly() && vcpu.hasEvent(CYCLE_IDX) && pmcEnabled(vcpu, CYCLE_IDX)) {
+    const pmu = vcpu.eventPmu(CYCLE_IDX);
+    if (!vm.host.list.covers(pmu, cpu)) {
+      violated('cycle-counter-on-current-pmu', `${vcpu.name} entered on cpu ${cpu} with its cycle counter on ${vm.host.pmuOf(pmu).name}, which does not cover it`);
+    }
+  }
+}
+
+/** Item 9, as a perf event is bound for counter `i`. */
+export function checkEventImplemented(vcpu: KvmVcpu, i: number): void {
+  if (!vcpu.vm.host.checks['event-for-unimplemented-counter'] || vcpu.vm.nrCountersChangedAfterRun > 0) return;
+  if ((implementedMask(vcpu) & bit(i)) === 0n) {
+    violated('event-for-unimplemented-counter', `${vcpu.name}: a perf event was created for counter ${i}, N = ${vcpu.vm.nrPmuCounters}`);
+  }
+}
+
+/**
+ * Item 12, on a guest or userspace read of PMCNTEN/PMINTEN/PMOVS. After mainline's
+ * SET_NR_COUNTERS-after-run hole (item 13) the guest may see stale bits until the next
+ * RELOAD: that is item 13's consequence, not this oracle's.
+ */
+export function checkBitmapRead(vcpu: KvmVcpu, name: string, value: bigint): void {
+  if (!vcpu.vm.host.checks['unimplemented-bits-read-as-zero'] || vcpu.vm.nrCountersChangedAfterRun > 0) return;
+  const extra = value & ~implementedMask(vcpu);
+  if (extra !== 0n) violated('unimplemented-bits-read-as-zero', `${vcpu.name}: ${name} read ${hex(value)}, unimplemented bits ${hex(extra)} (N = ${vcpu.vm.nrPmuCounters})`);
+}
+
+/** Item 8, right after SET_ONE_REG of counter `i` (vcpu->mutex held: the vCPU is not running). */
+export function checkUserWriteReadBack(vcpu: KvmVcpu, i: number, written: bigint): void {
+  if (!vcpu.vm.host.checks['user-write-read-back']) return;
+  const long = i === CYCLE_IDX || vcpu.vm.countersAre64bit();
+  const expected = long ? written & U64 : written & U32;
+  const got = counterValue(vcpu, i);
+  if (got !== expected) violated('user-write-read-back', `${vcpu.name}: counter ${i} reads ${hex(got)} right after userspace wrote ${hex(expected)}`);
+}
+
+/** Item 6, on a userspace read of counter `i`: what the guest would read now. */
+export function checkUserReadIsGuestRead(vcpu: KvmVcpu, i: number, userValue: bigint, guestValue: bigint): void {
+  if (vcpu.vm.host.checks['user-read-equals-guest-read'] && userValue !== guestValue) {
+    violated('user-read-equals-guest-read', `${vcpu.name}: userspace reads counter ${i} as ${hex(userValue)}, the guest as ${hex(guestValue)}`);
+  }
+}
+
+/** Item 10, at the end of a vCPU reset, under a profile whose reset re-creates events. */
+export function checkResetValues(vcpu: KvmVcpu): void {
+  if (!vcpu.vm.host.checks['value-after-reset'] || vcpu.vm.profile.resetKeepsStaleEvents) return;
+  for (let i = 0; i < 32; i++) {
+    const stored = i === CYCLE_IDX || vcpu.vm.countersAre64bit() ? vcpu.evcntr(i) : vcpu.evcntr(i) & U32;
+    const got = counterValue(vcpu, i);
+    if (got !== stored) violated('value-after-reset', `${vcpu.name}: counter ${i} reads ${hex(got)} right after reset, reset value ${hex(stored)}`);
+  }
+}
+
+/**
+ * Item 20, when the hardware counted `n` for counter `i` whose value was `before` and the
+ * model ran the overflow handler `wraps` times: the architecture's count of wraps at the
+ * configured width — 64 bits for the cycle counter with PMCR.LC, for a 64-bit event counter
+ * (PMUv3p5) with PMCR.LP; else 32 — and PMOVS[i] set iff it wrapped.
+ */
+export function checkOverflow(vcpu: KvmVcpu, i: number, before: bigint, n: bigint, wraps: bigint): void {
+  if (!vcpu.vm.host.checks['overflow-exactly-once']) return;
+  const pmcr = vcpu.reg(REG.PMCR);
+  const long = i === CYCLE_IDX || vcpu.vm.countersAre64bit();
+  const at64 = long && (pmcr & (i === CYCLE_IDX ? PMCR.LC : PMCR.LP)) !== 0n;
+  const expected = at64 ? (before + n) >> 64n : ((before & U32) + n) >> 32n;
+  if (wraps !== expected) {
+    violated('overflow-exactly-once', `${vcpu.name}: counter ${i} counted ${n} from ${hex(before)} (${at64 ? 64 : 32}-bit overflow): ${expected} overflow(s) due, ${wraps} delivered`);
+  }
+  if (expected > 0n && (vcpu.reg(REG.PMOVSSET) & bit(i)) === 0n) {
+    violated('overflow-exactly-once', `${vcpu.name}: counter ${i} wrapped but PMOVSSET[${i}] is clear`);
+  }
+}
