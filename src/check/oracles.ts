@@ -42,14 +42,17 @@ export function oracleChecks(off: readonly string[]): OracleChecks {
   return Object.freeze(Object.fromEntries(modelOracleNames.map((n) => [n, !off.includes(n)])) as Record<ModelOracleName, boolean>);
 }
 
-/** A model invariant broke: the thread that saw it stops here (torture-test style). */
+/**
+ * A model invariant broke: the thread that saw it stops here (torture-test style). The
+ * message does not repeat the oracle's name: every report prints it beside the message.
+ */
 export class OracleViolation extends Error {
   override name = 'OracleViolation';
   constructor(
     readonly oracle: ModelOracleName,
     message: string,
   ) {
-    super(`${oracle}: ${message}`);
+    super(message);
   }
 }
 

@@ -72,7 +72,8 @@ export async function runCommand(args: ParsedArgs, ctx: CommandContext): Promise
   if (report.failure) {
     // Runs on real threads are not seed-deterministic: the same configuration again, or
     // recorded, so the sim can replay exactly what happened.
-    const again = `vpmu-lab run ${ctx.argv.join(' ')}`;
+    const seeded = args.flags.has('seed') ? ctx.argv : [...ctx.argv, '--seed', String(scenario.seed)];
+    const again = `vpmu-lab run ${seeded.join(' ')}`;
     console.error(`vpmu-lab run: ${report.failure.message} (run again: ${again}${recordTo ? '' : `; to replay a failure exactly, record it: ${again} --record FILE, then vpmu-lab replay --from-hw FILE`})`);
   }
   if (report.interrupted) return signalExitCode(ctx.signal.reason);

@@ -1,0 +1,101 @@
+/**
+ * The model oracles (src/check/oracles.ts) beyond what the bug catalog proves: the one no
+ * catalog bug plants (§8 item 27), switching oracles off, silence on every built-in scenario
+ * of the clean model, the API staying check-free, and a violation on real workers reaching
+ * the verdict with its oracle's name and the command that runs it again with its seed.
+ */
+import { spawnSync } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { createHost, errno as E, type TopologySpec } from '../../src/index.js';
+import { checkInitFailureRestores } from '../../src/check/config-oracles.js';
+import { ALL_CHECKS, MODEL_ORACLES, OracleViolation, oracleChecks } from '../../src/check/oracles.js';
+import { oracleOfError } from '../../src/check/verdict.js';
+import { builtinScenarios } from '../../src/engine/builtin-scenarios.js';
+import { resolveScenario } from '../../src/engine/scenario.js';
+import { runExecution } from '../../src/explore/execution.js';
+import { RandomStrategy } from '../../src/explore/strategies/random.js';
+
+const main = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+const gap: TopologySpec = { name: 'gap', cpus: 5, pmus: [{ name: 'a', cpus: [0, 1, 2, 3] }] };
+
+describe('init-failure-leaves-vm-unchanged (§8 item 27)', () => {
+  it('fires when a failed first INIT left the features changed, under a profile with the fix; silent otherwise', () => {
+    const fixed = createHost(gap, { switches: { initFailureRestoresFeatures: true } }).createVm();
+    fixed.model.host.checks = ALL_CHECKS;
+    fixed.model.features = 1;
+    expect(() => checkInitFailureRestores(fixed.model, 0)).toThrow(OracleViolation);
+    expect(() => checkInitFailureRestores(fixed.model, 1)).not.toThrow();
+    const mainline = createHost(gap).createVm();
+    mainline.model.host.checks = ALL_CHECKS;
+    mainline.model.features = 1;
+    expect(() => checkInitFailureRestores(mainline.model, 0)).not.toThrow(); // mainline's documented hole
+  });
+
+  it('the model with the fix restores the features of a failed first INIT, and the oracle stays silent', () => {
+    const vm = createHost(gap, { switches: { initFailureRestoresFeatures: true } }).createVm();
+    vm.model.host.checks = ALL_CHECKS;
+    const v = vm.createVcpu();
+    const before = vm.model.features;
+    expect(v.init({ pmu: true }, { cpu: 4 })).toBe(-E.ENODEV);
+    expect(vm.model.features).toBe(before);
+    const hole = createHost(gap).createVm();
+    hole.createVcpu().init({ pmu: true }, { cpu: 4 });
+    expect(hole.model.features).not.toBe(before); // mainline keeps the copied bitmap
+  });
+});
+
+describe('switching oracles', () => {
+  it('every model oracle is on by default in scenarios, and oraclesOff switches the named ones off', () => {
+    const s = resolveScenario(builtinScenarios['set-pmu-pingpong']!);
+    expect(Object.values(s.checks).every(Boolean)).toBe(true);
+    const off = resolveScenario({ ...builtinScenarios['set-pmu-pingpong']!, oraclesOff: ['guest-entry-outside-supported-cpus'] });
+    expect(off.checks['guest-entry-outside-supported-cpus']).toBe(false);
+    expect(Object.values(off.checks).filter((on) => !on)).toHaveLength(1);
+    expect(() => oracleChecks(['nope'])).toThrow(/unknown oracle "nope"; valid oracles: arm-pmu-chosen/);
+  });
+
+  it('a planted bug whose oracle is off is not reported by that oracle', () => {
+    const spec = { ...builtinScenarios['set-pmu-pingpong']!, bugs: ['no-unsupported-cpu-check'] };
+    const on = runExecution(resolveScenario(spec), new RandomStrategy(1, 0), { maxSteps: 20_000, stopOnFailure: true })!;
+    expect(on.verdict.oracle).toBe('guest-entry-outside-supported-cpus');
+    const off = runExecution(resolveScenario({ ...spec, oraclesOff: ['guest-entry-outside-supported-cpus'] }), new RandomStrategy(1, 0), { maxSteps: 20_000, stopOnFailure: true })!;
+    expect(off.verdict.findings.map((f) => f.oracle)).not.toContain('guest-entry-outside-supported-cpus');
+  });
+
+  it('the API of API.md checks nothing: a library call never throws for a model oracle', () => {
+    const host = createHost('rk3588');
+    expect(Object.values(host.model.checks).some(Boolean)).toBe(false);
+  });
+});
+
+describe('the clean model', () => {
+  it('no model oracle fires in any built-in scenario (random schedules with injected migrations)', () => {
+    for (const [name, spec] of Object.entries(builtinScenarios)) {
+      const strategy = new RandomStrategy(7);
+      for (let i = 0; i < 5; i++) {
+        const e = runExecution(resolveScenario(spec), strategy, { maxSteps: 5_000, stopOnFailure: true })!;
+        const fired = e.verdict.findings.filter((f) => Object.hasOwn(MODEL_ORACLES, f.oracle));
+        expect(fired, `${name}: ${fired.map((f) => f.reason).join('; ')}`).toEqual([]);
+      }
+    }
+  });
+});
+
+describe('a violation on real workers', () => {
+  it('an OracleViolation thrown in a worker reaches the coordinator with its oracle', async () => {
+    const code = `class OracleViolation extends Error { name = 'OracleViolation'; constructor(o, m) { super(m); this.oracle = o; } }
+      throw new OracleViolation('overflow-exactly-once', 'lost');`;
+    const e = await new Promise<unknown>((resolve) => new Worker(code, { eval: true }).once('error', resolve));
+    expect(oracleOfError(e)).toBe('overflow-exactly-once');
+    expect(oracleOfError(Object.assign(new Error('x'), { name: 'OracleViolation', oracle: 'not-an-oracle' }))).toBe('engine-failure');
+  });
+
+  it('vpmu-lab run … --bug: FAILURE names the oracle, exit 1, and the rerun command carries the seed', () => {
+    const r = spawnSync(process.execPath, [main, 'run', 'nr-counters-shrink', '--bug', 'reload-before-mask', '--quiet'], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/FAILURE: event-for-unimplemented-counter — pcpu0 crashed: vm0\/vcpu0: a perf event was created for counter [2-5], N = 2/);
+    expect(r.stderr).toMatch(/run again: vpmu-lab run nr-counters-shrink --bug reload-before-mask --quiet --seed \d+/);
+  });
+});
