@@ -17,6 +17,7 @@ export const ORACLES = Object.freeze({
   'hang-at-stop': 'a thread did not finish after the run stopped',
   'guest-undef': 'a guest took an UNDEF it did not expect: a counter it programmed vanished under it (§8 item 13)',
   'guest-crash': "a guest's own fatal error, e.g. the Windows-like division by a zero cycle delta",
+  'counter-monotonic': 'a guest saw a counter go backwards without its overflow flag (perf-stat counts these: its report\'s violations)',
   ...MODEL_ORACLES,
 });
 export type OracleName = keyof typeof ORACLES;
@@ -67,6 +68,12 @@ export function verdictOf(r: RunReport): Verdict {
       oracle: v.crash === 'undef' ? 'guest-undef' : 'guest-crash',
       reason: `vCPU ${v.vm}/${v.id} (${v.workload}) died${where}${c?.message ? `: ${c.message}` : ''}`,
     });
+  }
+  for (const v of r.vcpus) {
+    const backwards = v.guest.violations;
+    if (typeof backwards === 'number' && backwards > 0) {
+      findings.push({ oracle: 'counter-monotonic', reason: `vCPU ${v.vm}/${v.id} (${v.workload}) saw a counter go backwards without its overflow flag ${backwards} time(s)` });
+    }
   }
   if (findings.length === 0) return { verdict: 'SUCCESS', findings };
   return { verdict: 'FAILURE', oracle: findings[0]!.oracle, reason: findings[0]!.reason, findings };

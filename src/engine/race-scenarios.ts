@@ -25,7 +25,8 @@ export const raceScenarios: Readonly<Record<string, ScenarioSpec>> = Object.free
     host: 'rk3588',
     profile: 'fixed-counters-only',
     scheduler: { policy: 'random', seed: 3 },
-    quanta: 3,
+    // KVM_RUNs before the bring-up's PMU INIT fail (-EINVAL) and use up quanta.
+    quanta: 10,
     vms: [
       {
         vcpus: [
@@ -129,7 +130,8 @@ export const raceScenarios: Readonly<Record<string, ScenarioSpec>> = Object.free
       'Before the first run a VMM restores PMCR_EL0 (E, N = 6) and PMCNTENSET = 0x3f, then limits the VM to 2 counters: the first RELOAD must mask PMCNTENSET before it reprograms (spec §5.4, §8 item 9)',
     host: 'rk3588',
     scheduler: { policy: 'pinned' },
-    quanta: 3,
+    // KVM_RUNs before the PMU INIT fail (-EINVAL) and use up quanta: enough for the restore to land.
+    quanta: 40,
     vms: [{ vcpus: [{ workload: 'idle', cycles: 10_000, start: 0, setup: 'vcpu-init' }] }],
     vmm: [
       {
