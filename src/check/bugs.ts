@@ -120,6 +120,14 @@ const catalog = [
     oracle: 'overflow-exactly-once',
   },
   {
+    name: 'repeated-init-unserialised',
+    item: 24,
+    source: 'FIXED_COUNTERS_ONLY v9–v11 "KVM: arm64: Serialize repeated vCPU initialization" (title only; reverted)',
+    summary: 'a repeated KVM_ARM_VCPU_INIT resets the vCPU without config_lock: a SET_NR_COUNTERS landing inside the reset leaves enable/overflow bits at or above the new N',
+    scenario: 'reinit-race',
+    oracle: 'value-after-reset',
+  },
+  {
     name: 'fixed-with-filter',
     item: 25,
     source: '"Use multiple host PMUs" v8: FILTER and FIXED_COUNTERS_ONLY are mutually exclusive (reverted)',
@@ -142,6 +150,34 @@ const catalog = [
     summary: 'vcpu_load no longer compares the PMU of the new CPU with the old one: a FIXED vCPU moved to the other cluster keeps a cycle counter that cannot count there',
     scenario: 'fixed-pingpong',
     oracle: 'cycle-counter-on-current-pmu',
+  },
+  {
+    name: 'reader-outside-read-section',
+    source: '"KVM: arm64: Protect the list of PMUs with RCU" (FIXED series; design rule: every list walk inside rcu_read_lock)',
+    summary: 'kvm_pmu_probe_armpmu walks arm_pmus without rcu_read_lock (or arm_pmus_lock): a hotplug writer may reclaim the snapshot under it',
+    scenario: 'pmu-probe-race',
+    oracle: 'rcu-dereference-outside-reader',
+  },
+  {
+    name: 'free-before-grace-period',
+    source: '"KVM: arm64: Protect the list of PMUs with RCU" (design rule: synchronize_rcu before freeing; design rcu-no-grace-period is this bug)',
+    summary: 'the arm_pmus writer reclaims the old snapshot right after publishing the new one, without waiting for a grace period: a reader inside its section reads freed memory',
+    scenario: 'pmu-list-race',
+    oracle: 'rcu-reclaimed-read',
+  },
+  {
+    name: 'config-lock-inversion',
+    source: 'spec §5.1: config_lock → arm_pmus_lock (kvm_arm_pmu_v3_set_pmu takes arm_pmus_lock inside config_lock); design rule broken on purpose',
+    summary: 'CPU PMU hotplug (kvm_host_pmu_init) revisits every VM under its config_lock while still holding arm_pmus_lock: arm_pmus_lock → config_lock, against SET_PMU\'s order',
+    scenario: 'set-pmu-vs-hotplug',
+    oracle: 'lock-order',
+  },
+  {
+    name: 'synchronize-under-reader-lock',
+    source: '"KVM: arm64: Protect the list of PMUs with RCU" (design rule: no synchronize_rcu under a lock a reader takes)',
+    summary: 'the arm_pmus writer waits for its grace period holding arm_pmus_lock, and kvm_supports_guest_pmuv3, half converted, takes arm_pmus_lock inside its RCU read-side section: each can wait for the other',
+    scenario: 'pmu-probe-race',
+    oracle: 'rcu-synchronize-under-reader-lock',
   },
 ] as const satisfies readonly PlantedBug[];
 

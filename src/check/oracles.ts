@@ -19,7 +19,7 @@ export const MODEL_ORACLES = Object.freeze({
   'user-read-equals-guest-read': '§8 item 6: a userspace read of a counter is what the guest would read',
   'user-write-read-back': '§8 item 8: after SET_ONE_REG of a counter its value is exactly the value written',
   'event-for-unimplemented-counter': '§8 item 9: no perf event is created for a counter at or above N',
-  'value-after-reset': '§8 item 10: right after a vCPU reset every counter reads its reset value (profiles that recreate events at reset)',
+  'value-after-reset': '§8 items 10, 24: right after a vCPU reset every counter reads its reset value (profiles that recreate events at reset) and the bitmaps have no bit at or above N (profiles that serialise the reset)',
   'nr-counters-kept-at-reset': '§8 item 11: N never exceeds the PMU\'s counters and a vCPU reset keeps it',
   'unimplemented-bits-read-as-zero': '§8 item 12: bits at and above N (but 31) of PMCNTEN/PMINTEN/PMOVS never read as 1, by the guest or userspace',
   'overflow-exactly-once': '§8 item 20: PMOVS is set exactly when a counter wraps at its configured width (32 or 64 bits)',

@@ -73,6 +73,20 @@ export function checkResetValues(vcpu: KvmVcpu): void {
 }
 
 /**
+ * Item 24 (with item 10's oracle), at the end of a vCPU reset under a profile that
+ * serialises it: the bitmaps hold their reset value for the N in force now — no bit at or
+ * above it, as if no SET_NR_COUNTERS had landed between the reset's read of N and its writes.
+ */
+export function checkResetBitmaps(vcpu: KvmVcpu): void {
+  if (!vcpu.vm.host.checks['value-after-reset'] || !vcpu.vm.profile.serializeRepeatedInit) return;
+  const mask = implementedMask(vcpu);
+  for (const [name, reg] of [['PMCNTENSET', REG.PMCNTENSET], ['PMINTENSET', REG.PMINTENSET], ['PMOVSSET', REG.PMOVSSET]] as const) {
+    const extra = vcpu.reg(reg) & ~mask;
+    if (extra !== 0n) violated('value-after-reset', `${vcpu.name}: ${name} = ${hex(vcpu.reg(reg))} right after reset holds bits ${hex(extra)} at or above N = ${vcpu.vm.nrPmuCounters}`);
+  }
+}
+
+/**
  * Item 20, when the hardware counted `n` for counter `i` whose value was `before` and the
  * model ran the overflow handler `wraps` times: the architecture's count of wraps at the
  * configured width — 64 bits for the cycle counter with PMCR.LC, for a 64-bit event counter

@@ -175,6 +175,35 @@ export const raceScenarios: Readonly<Record<string, ScenarioSpec>> = Object.free
     quanta: 6,
     vms: [{ config: 'fixed-counters-only', vcpus: [{ workload: 'cycle-divider', cycles: 10_000, start: 0 }] }],
   },
+  'reinit-race': {
+    name: 'reinit-race',
+    description:
+      'A VMM thread re-INITs (resets) vCPU 0 while another limits the counter count through vCPU 1, under a profile whose repeated INIT holds config_lock: the reset sees one N throughout (spec §4.0, §8 item 24)',
+    host: 'rk3588',
+    switches: { serializeRepeatedInit: true },
+    scheduler: { policy: 'pinned' },
+    quanta: 4,
+    vms: [
+      {
+        vcpus: [
+          { workload: 'idle', cycles: 10_000, start: 0 },
+          { workload: 'idle', cycles: 10_000, start: 1, setup: 'vcpu-init' },
+        ],
+      },
+    ],
+    vmm: [
+      { name: 'reset', iterations: 2, steps: [{ op: 'vcpu-init', vcpu: 0, cpu: 0 }] },
+      {
+        name: 'configurator',
+        iterations: 1,
+        steps: [
+          { op: 'set-attr', vcpu: 1, attr: 'SET_NR_COUNTERS', value: 2 },
+          { op: 'set-attr', vcpu: 1, attr: 'SET_NR_COUNTERS', value: 6 },
+          { op: 'set-attr', vcpu: 1, attr: 'SET_NR_COUNTERS', value: 1 },
+        ],
+      },
+    ],
+  },
   'overflow-wrap': {
     name: 'overflow-wrap',
     description:

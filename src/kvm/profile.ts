@@ -28,6 +28,8 @@ export interface ProfileSwitches {
   readonly pmuListDesign: PmuListDesign;
   /** §8 item 27: a failed first INIT restores the VM's feature bitmap (Fuad Tabba, 2026-09; title only) — off in both. */
   readonly initFailureRestoresFeatures: boolean;
+  /** §8 item 24: a repeated INIT resets under config_lock (v9–v11 "Serialize repeated vCPU initialization"; title only) — off in both. */
+  readonly serializeRepeatedInit: boolean;
 }
 
 export interface Profile extends ProfileSwitches {
@@ -50,6 +52,7 @@ const mainline: Profile = Object.freeze({
   guestPmuNeedsFullCoverage: false,
   pmuListDesign: 'mutex',
   initFailureRestoresFeatures: false,
+  serializeRepeatedInit: false,
   bugs: Object.freeze({}),
 });
 
@@ -83,6 +86,7 @@ export const switchHelp: Readonly<Record<keyof ProfileSwitches, string>> = Objec
   putClearsVcpuCpu: 'vcpu_put sets vcpu->cpu = -1, hiding migrations from the next load (§5.5, §8 item 17)',
   guestPmuNeedsFullCoverage: 'vPMU offered only if the host PMUs cover every CPU (§1.2 v8)',
   pmuListDesign: "arm_pmus readers: mutex (mainline), rcu (FIXED series), or rcu-no-grace-period (broken on purpose) (§1.2)",
+  serializeRepeatedInit: 'a repeated KVM_ARM_VCPU_INIT resets the vCPU under config_lock (§8 item 24; v9+, title only)',
   initFailureRestoresFeatures: "a failed first KVM_ARM_VCPU_INIT restores the VM's feature bitmap (§8 item 27; 2026-09 fix, title only)",
 });
 export const switchNames: readonly (keyof ProfileSwitches)[] = Object.freeze(

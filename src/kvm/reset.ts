@@ -6,11 +6,26 @@
 import { PMCR, RESET_UNKNOWN, U32 } from '../arch/pmu-bits.js';
 import { implementedMask, releasePerfEvent } from './pmu-emul.js';
 import { REG, REQ, type KvmVcpu } from './vcpu-state.js';
-import { checkResetValues } from '../check/pmu-oracles.js';
+import { checkResetBitmaps, checkResetValues } from '../check/pmu-oracles.js';
+import { point, runLeaf, type Op } from '../sync/seam.js';
 
+/** Between reading N and writing the registers: where a concurrent SET_NR_COUNTERS can land. */
+const RESET_POINT = point('vcpu reset: after reading PMCR_EL0.N');
+
+/** The reset as leaf work (a first INIT, under config_lock: nothing can land at its point). */
 export function resetPmuRegs(vcpu: KvmVcpu): void {
+  runLeaf(resetPmuRegsSteps(vcpu));
+}
+
+/**
+ * The reset with its point as a step (a repeated INIT): unless the repeated INIT holds
+ * config_lock (profile switch serializeRepeatedInit, §8 item 24), SET_NR_COUNTERS through
+ * another vCPU can change N between the mask read here and the register writes below.
+ */
+export function* resetPmuRegsSteps(vcpu: KvmVcpu): Op<void> {
   const vm = vcpu.vm;
   const implemented = implementedMask(vcpu);
+  yield RESET_POINT;
   vcpu.setReg(REG.PMCR, vm.host.topology.aarch32El0 ? 0n : PMCR.LC);
   vcpu.setReg(REG.PMSELR, RESET_UNKNOWN & 0x1fn);
   vcpu.setReg(REG.PMCNTENSET, RESET_UNKNOWN & implemented);
@@ -33,5 +48,6 @@ export function resetPmuRegs(vcpu: KvmVcpu): void {
   // SET_NR_COUNTERS series preserved it.
   if (vm.planted('pmcr-n-reset-to-host') && vm.armPmu >= 0) vm.nrPmuCounters = vm.maxCounters();
   checkResetValues(vcpu);
+  checkResetBitmaps(vcpu);
   if (vcpu.hasPmu()) vcpu.makeRequest(REQ.RELOAD_PMU);
 }

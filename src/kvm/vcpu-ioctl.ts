@@ -9,7 +9,7 @@ import { uapi } from '../arch/uapi.js';
 import type { Op } from '../sync/seam.js';
 import { getOneReg, setOneReg, type OneRegResult } from './one-reg.js';
 import { armSetPmu, pmuV3GetAttr, pmuV3HasAttr, pmuV3SetAttr, type AttrValue, type GetAttrResult } from './pmu-attr.js';
-import { resetPmuRegs } from './reset.js';
+import { resetPmuRegs, resetPmuRegsSteps } from './reset.js';
 import { checkArmPmuChosen, checkInitFailureRestores, checkResetKeepsN } from '../check/config-oracles.js';
 import { VCPU_FLAG, type KvmVcpu } from './vcpu-state.js';
 import { FEATURE, VM_FLAG } from './vm-state.js';
@@ -70,6 +70,25 @@ function* setTarget(vcpu: KvmVcpu, features: number, fromCpu: number): Op<number
   }
 }
 
+/**
+ * A repeated INIT: `kvm_reset_vcpu`. Mainline and v8 reset under vcpu->mutex only; with
+ * serializeRepeatedInit (v9+ "Serialize repeated vCPU initialization", title only, INFERRED:
+ * config_lock around the reset, as the first INIT has) no configuration lands inside it.
+ */
+function* resetVcpu(vcpu: KvmVcpu): Op<number> {
+  const vm = vcpu.vm;
+  const serialize = vm.profile.serializeRepeatedInit && !vm.planted('repeated-init-unserialised');
+  if (serialize) yield vm.configLock.acquire;
+  try {
+    const n = vm.nrPmuCounters;
+    yield* resetPmuRegsSteps(vcpu);
+    checkResetKeepsN(vcpu, n);
+    return 0;
+  } finally {
+    if (serialize) yield vm.configLock.release;
+  }
+}
+
 /** `kvm_arch_vcpu_ioctl_vcpu_init` (spec §4.0): first INIT, or a reset on a repeat. */
 export function* vcpuInit(vcpu: KvmVcpu, features: number, fromCpu: number): Op<number> {
   yield vcpu.mutex.acquire;
@@ -79,10 +98,7 @@ export function* vcpuInit(vcpu: KvmVcpu, features: number, fromCpu: number): Op<
     if ((features & FEATURE.EL1_32BIT) !== 0 && !host.topology.aarch32El0) return -errno.EINVAL;
     if (!vcpu.hasFlag(VCPU_FLAG.INITIALIZED)) return yield* setTarget(vcpu, features, fromCpu);
     if (vcpu.vm.features !== features) return -errno.EINVAL;
-    const n = vcpu.vm.nrPmuCounters;
-    resetPmuRegs(vcpu);
-    checkResetKeepsN(vcpu, n);
-    return 0;
+    return yield* resetVcpu(vcpu);
   } finally {
     yield vcpu.mutex.release;
   }
