@@ -24,6 +24,7 @@ export const MODEL_ORACLES = Object.freeze({
   'unimplemented-bits-read-as-zero': '§8 item 12: bits at and above N (but 31) of PMCNTEN/PMINTEN/PMOVS never read as 1, by the guest or userspace',
   'overflow-exactly-once': '§8 item 20: PMOVS is set exactly when a counter wraps at its configured width (32 or 64 bits)',
   'fixed-excludes-filter': '§8 item 25: FIXED_COUNTERS_ONLY never coexists with a FILTER or an explicit SET_PMU (when the profile makes them exclusive)',
+  'fixed-cycles-counted': '§8 item 26: in FIXED mode every cycle the guest executes with the cycle counter enabled is counted, on every CPU it migrates to',
   'cycle-counter-on-current-pmu': '§8 item 26: at every guest entry in FIXED mode the cycle counter\'s event belongs to a PMU covering the current CPU',
   'init-failure-leaves-vm-unchanged': '§8 item 27: a failed first KVM_ARM_VCPU_INIT leaves the VM\'s features as they were (profiles with the fix)',
 });

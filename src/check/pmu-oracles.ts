@@ -7,7 +7,7 @@
  */
 import { bit, CYCLE_IDX, PMCR, U32, U64 } from '../arch/pmu-bits.js';
 import { counterValue, implementedMask, pmcEnabled } from '../kvm/pmu-emul.js';
-import { REG, type KvmVcpu } from '../kvm/vcpu-state.js';
+import { EV, REG, type KvmVcpu } from '../kvm/vcpu-state.js';
 import { violated } from './oracles.js';
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;
@@ -24,6 +24,22 @@ export function checkGuestEntry(vcpu: KvmVcpu, cpu: number): void {
     if (!vm.host.list.covers(pmu, cpu)) {
       violated('cycle-counter-on-current-pmu', `${vcpu.name} entered on cpu ${cpu} with its cycle counter on ${vm.host.pmuOf(pmu).name}, which does not cover it`);
     }
+  }
+}
+
+/**
+ * Item 26's continuity, as a FIXED-mode guest executes `cycles` on `cpu` at `el`: an
+ * enabled cycle counter whose event does not exclude that level is on this CPU's hardware
+ * and counting — every cycle executed is counted.
+ */
+export function checkFixedCyclesCounted(vcpu: KvmVcpu, cpu: number, el: 0 | 1, cycles: bigint): void {
+  const vm = vcpu.vm;
+  if (!vm.host.checks['fixed-cycles-counted'] || cycles === 0n || !vm.fixedCountersOnly() || !vcpu.hasEvent(CYCLE_IDX)) return;
+  const flags = vcpu.eventFlags(CYCLE_IDX);
+  if ((flags & EV.ENABLED) === 0 || (flags & (el === 0 ? EV.EXCLUDE_USER : EV.EXCLUDE_KERNEL)) !== 0) return;
+  const slot = vcpu.hwSlot(CYCLE_IDX);
+  if (slot < 0 || !vm.host.banks.enabled(cpu, slot)) {
+    violated('fixed-cycles-counted', `${vcpu.name} executed ${cycles} cycles on cpu ${cpu} uncounted: its cycle counter's event is on ${vm.host.pmuOf(vcpu.eventPmu(CYCLE_IDX)).name}, not on this CPU's hardware`);
   }
 }
 

@@ -9,10 +9,11 @@ import { bit, EVENT, U32 } from '../arch/pmu-bits.js';
 import { canChain, counterValue, increment, isLong, overflowsAt64 } from './pmu-emul.js';
 import { overflowStatus } from './pmu-irq.js';
 import { EV, REG, REQ, type KvmVcpu } from './vcpu-state.js';
-import { checkOverflow } from '../check/pmu-oracles.js';
+import { checkFixedCyclesCounted, checkOverflow } from '../check/pmu-oracles.js';
 
 export function executeOn(vcpu: KvmVcpu, cpu: number, el: 0 | 1, cycles: bigint, instructions: bigint): void {
   if (!vcpu.hasPmu()) return;
+  checkFixedCyclesCounted(vcpu, cpu, el, cycles);
   const banks = vcpu.vm.host.banks;
   const excluded = el === 0 ? EV.EXCLUDE_USER : EV.EXCLUDE_KERNEL;
   for (let i = 0; i < 32; i++) {

@@ -46,6 +46,17 @@ describe('init-failure-leaves-vm-unchanged (§8 item 27)', () => {
   });
 });
 
+describe('fixed-cycles-counted (§8 item 26, continuity)', () => {
+  it('with the entry check off, a FIXED guest moved without the per-load check executes uncounted cycles; clean, never', () => {
+    const spec = { ...builtinScenarios['fixed-pingpong']!, oraclesOff: ['cycle-counter-on-current-pmu'] };
+    const bug = runExecution(resolveScenario({ ...spec, bugs: ['no-per-load-check'] }), new RandomStrategy(1, 0), { maxSteps: 20_000, stopOnFailure: true })!;
+    expect(bug.verdict.oracle).toBe('fixed-cycles-counted');
+    expect(bug.verdict.reason).toMatch(/executed 10000 cycles on cpu [4-7] uncounted: its cycle counter's event is on armv8_cortex_a55/);
+    const clean = runExecution(resolveScenario(spec), new RandomStrategy(1, 0), { maxSteps: 20_000, stopOnFailure: true })!;
+    expect(clean.verdict.verdict).toBe('SUCCESS');
+  });
+});
+
 describe('switching oracles', () => {
   it('every model oracle is on by default in scenarios, and oraclesOff switches the named ones off', () => {
     const s = resolveScenario(builtinScenarios['set-pmu-pingpong']!);
