@@ -7,10 +7,11 @@
  */
 import type { RunReport } from '../engine/report.js';
 import { MODEL_ORACLES } from './oracles.js';
+import { SYNC_ORACLES } from './sync-oracles.js';
 
 export const ORACLES = Object.freeze({
   'rcu-reclaimed-read': 'an arm_pmus reader read a snapshot reclaimed under it (§8 item 18: a reader outside its grace period)',
-  'lock-order': 'a thread took locks against the order of spec §5.1',
+  'lock-order': 'lockdep: an acquisition closes a cycle of lock classes — against the order of spec §5.1 or one observed before — or nests a class in itself',
   'engine-failure': 'a thread of the engine failed (an exception that is not a guest death)',
   deadlock: 'no thread can make progress: the wait-for cycle is printed',
   watchdog: 'a thread or the whole run made no progress for watchdogMs (hw)',
@@ -19,6 +20,7 @@ export const ORACLES = Object.freeze({
   'guest-crash': "a guest's own fatal error, e.g. the Windows-like division by a zero cycle delta",
   'counter-monotonic': 'a guest saw a counter go backwards without its overflow flag (perf-stat counts these: its report\'s violations)',
   ...MODEL_ORACLES,
+  ...SYNC_ORACLES,
 });
 export type OracleName = keyof typeof ORACLES;
 export const oracleNames = Object.freeze(Object.keys(ORACLES)) as readonly OracleName[];

@@ -3,6 +3,8 @@ import { errnoName } from '../arch/errno.js';
 import { registerNames } from '../arch/registers.js';
 import { formatCpuList } from '../host/cpumask.js';
 import { workload } from '../guest/index.js';
+import type { LockdepGraph } from '../check/lockdep.js';
+import type { LockStatRow } from '../check/lock-stat.js';
 import { CRASH, ERRNO_SLOTS, SCHED, STAT, type Control } from './control.js';
 import type { RunReport } from './report.js';
 import type { Scenario } from './scenario.js';
@@ -14,6 +16,8 @@ export function buildReport(
   control: Control,
   names: readonly string[],
   run: { elapsedMs: number; interrupted: boolean; failure: RunReport['failure'] },
+  /** What the driver's lockdep and lock_stat saw. */
+  sync: { lockStat: LockStatRow[]; unit: RunReport['lockStatUnit']; lockdep: LockdepGraph },
 ): RunReport {
   const total = (stat: number) => Number(control.total(stat));
   const perSec = (n: number) => (run.elapsedMs > 0 ? (n * 1000) / run.elapsedMs : 0);
@@ -80,6 +84,9 @@ export function buildReport(
       const slot = s.topology.cpus + i;
       return { name: names[slot]!, ioctls: Number(control.stat(slot, STAT.IOCTLS)), results: errnoBreakdown(control, [slot]) };
     }),
+    lockStat: sync.lockStat,
+    lockStatUnit: sync.unit,
+    lockdep: sync.lockdep.toJSON(),
     invariants: {
       item4GuestEntryOutsideSupportedCpus: total(STAT.ITEM4),
       item13NrCountersChangedAfterRun: world.vms.reduce((n, vm) => n + vm.nrCountersChangedAfterRun, 0),

@@ -4,6 +4,7 @@
  * Every word has one writer except where a comment says otherwise; the coordinator only
  * reads (statistics are published with atomic adds, so a reader never sees a torn value).
  */
+import { lockdepWords, type SyncWords } from '../check/lockdep-shared.js';
 import { LayoutBuilder, type Region } from '../mem/region.js';
 import { park, type SyncOp } from '../sync/seam.js';
 
@@ -234,6 +235,18 @@ export class Control {
       waitingOn: Atomics.load(this.i32, this.o.WAITING_ON + thread),
     };
   }
+
+  // --- lockdep's shared graph and each thread's lock_stat (check/lockdep-shared.ts) ---
+  syncWords(): SyncWords {
+    const u64 = this.u64;
+    return {
+      i32: this.i32,
+      at: this.o.LOCKDEP,
+      f64: new Float64Array(u64.buffer, u64.byteOffset + this.o.LOCK_STAT * 8, lockdepWords(this.shape.threads).f64),
+      statAt: 0,
+      threads: this.shape.threads,
+    };
+  }
 }
 
 type Offsets = ReturnType<typeof layOut>;
@@ -270,6 +283,8 @@ function layOut({ cpus, vcpus, threads }: ControlShape) {
     WAITING_ON: L.i32(threads),
     STATS: L.u64(threads * NSTATS),
     ERRNOS: L.u64(threads * ERRNO_SLOTS),
+    LOCKDEP: L.i32(lockdepWords(threads).i32),
+    LOCK_STAT: L.u64(lockdepWords(threads).f64), // float64 words, one writer per thread
   };
   return { ...o, layout: L.build() };
 }

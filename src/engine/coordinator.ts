@@ -9,6 +9,8 @@
 import { Worker } from 'node:worker_threads';
 import { buildReport } from './build-report.js';
 import { Control, SCHED, STAT, STATUS } from './control.js';
+import { sharedLockdepGraph, threadLockStats } from '../check/lockdep-shared.js';
+import { sumRows } from '../check/lock-stat.js';
 import { oracleOfError } from '../check/verdict.js';
 import { labelOf } from '../sync/seam.js';
 import { EVENT_KIND, FlightRecorder, formatEvent, RING_ENTRIES, STEP_KINDS } from './flight-recorder.js';
@@ -235,7 +237,12 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
   if (failure) failure.trace = recorderTail(recorder, world, names, failureSeq, failingSlot);
   opts.record?.onLog(stepLog(recorder, names, stopSeq));
   opts.inspect?.(world);
-  return buildReport(s, world, control, names, { elapsedMs, interrupted, failure });
+  const sync = control.syncWords();
+  return buildReport(s, world, control, names, { elapsedMs, interrupted, failure }, {
+    lockStat: sumRows(names.map((_, slot) => threadLockStats(sync, slot))),
+    unit: 'ns',
+    lockdep: sharedLockdepGraph(sync, { seed: s.seed, threads: names, locks: world.locks }),
+  });
 }
 
 function stepLog(recorder: FlightRecorder, names: readonly string[], stopSeq: number): HwStepLog {

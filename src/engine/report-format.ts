@@ -1,4 +1,5 @@
 /** The human summary of a run: what ran, the rates, each vCPU's fate, each VMM thread's results. */
+import { formatCycle, LockdepGraph } from '../check/lockdep.js';
 import { formatTable } from '../cli/table.js';
 import type { Progress } from './coordinator.js';
 import type { RunReport } from './report.js';
@@ -82,9 +83,26 @@ export function formatReport(r: RunReport): string {
     `§8 item 4 (guest entry outside supported_cpus): ${inv.item4GuestEntryOutsideSupportedCpus}; ` +
       `§8 item 13 (SET_NR_COUNTERS after the VM ran): ${inv.item13NrCountersChangedAfterRun}`,
   );
+  out.push('', ...formatSync(r));
   if (r.failure) {
     out.push('', `FAILED (${r.failure.kind}): ${r.failure.message}`, ...(r.failure.locks ?? []).map((l) => `  ${l}`));
     if (r.failure.trace?.length) out.push('flight recorder (last events, all threads, in order):', ...r.failure.trace.map((l) => `  ${l}`));
   }
   return out.join('\n');
+}
+
+/** lock_stat per class, then lockdep's dependencies in one line and any cycle in full. */
+function formatSync(r: RunReport): string[] {
+  const t = (ns: number) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(1)} µs` : `${Math.round(ns)} ns`);
+  const g = LockdepGraph.fromJSON(r.lockdep);
+  const edges = g.edges().map((e) => `${e.from} → ${e.to}`);
+  return [
+    `lock_stat (${r.lockStatUnit === 'ns' ? 'real time' : 'virtual time'}; rcu: read-side sections, grace periods waited):`,
+    formatTable(
+      ['class', 'acquisitions', 'contentions', 'wait total', 'wait max', 'hold total', 'hold max'],
+      r.lockStat.map((c) => [c.class, String(c.acquisitions), String(c.contentions), t(c.waitTotal), t(c.waitMax), c.class === 'rcu' ? '-' : t(c.holdTotal), c.class === 'rcu' ? '-' : t(c.holdMax)]),
+    ),
+    `lockdep: ${edges.length > 0 ? edges.join(', ') : 'no nested locking'}`,
+    ...g.cycles().flatMap(formatCycle),
+  ];
 }

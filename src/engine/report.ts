@@ -1,4 +1,6 @@
 /** The result of one `vpmu-lab run`, as data (printed by report-format.ts, or as JSON). */
+import type { LockdepJson } from '../check/lockdep.js';
+import type { LockStatRow } from '../check/lock-stat.js';
 import type { OracleName } from '../check/verdict.js';
 
 /** A guest death: the vCPU's CPU and quantum, the register it touched, the PMUs involved. */
@@ -61,6 +63,12 @@ export interface RunReport {
   /** Failed KVM_RUNs by errno (all pCPUs). */
   runErrnos: Record<string, number>;
   vmm: { name: string; ioctls: number; results: Record<string, number> }[];
+  /** lock_stat per lock class (check/lock-stat.ts): acquisitions, contentions, wait and hold times. */
+  lockStat: LockStatRow[];
+  /** The unit of lockStat's times: real ns on workers, virtual ns in the sim. */
+  lockStatUnit: 'ns' | 'virtual ns';
+  /** The run's lock class dependencies, first origins included (`LockdepGraph.fromJSON`). */
+  lockdep: LockdepJson;
   /** spec §8 items the engine checks while running. */
   invariants: { item4GuestEntryOutsideSupportedCpus: number; item13NrCountersChangedAfterRun: number };
   failure?: {

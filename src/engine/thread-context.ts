@@ -3,6 +3,7 @@
  * region, its HwTask (publishing "waiting on lock X" while it sleeps on a lock), and the
  * `arm_pmus` leaf reader for the design in force.
  */
+import { hwLockdep } from '../check/lockdep-shared.js';
 import type { VcpuTraceEvent } from '../kvm/vcpu-state.js';
 import { HwTask, runHw } from '../sync/hw.js';
 import type { LockRef } from '../sync/lock.js';
@@ -42,7 +43,7 @@ export function attachThread(job: WorkerJob): ThreadContext {
       record(EVENT_KIND.GRACE_PERIOD_WAIT, 0);
     },
     onStep: (op) => record(stepEventKind(op), stepEventArg(op, lockId)),
-  }, job.recordMode ? recorder.gate(slot) : undefined);
+  }, job.recordMode ? recorder.gate(slot) : undefined, hwLockdep(control.syncWords(), slot, { seed: job.scenario.seed, threads: threadNames(job.scenario), locks: world.locks }, (t) => (t as HwTask).steps));
   // Record mode serialises leaf work already (and a leaf must never block holding the gate).
   world.host.list.leaf = job.recordMode ? undefined : leafReaderFor(world.host.list, task);
   world.vcpus.forEach((vcpu, v) => {

@@ -119,6 +119,7 @@ export class World {
       at.vcpus.forEach((offset, v) => vm.vcpus.push(new KvmVcpu(vm, v, vcpuLayout.view(buffer, offset), fresh)));
       return vm;
     });
+    host.list.plant(shape.profile.bugs, vms.map((vm) => vm.configLock)); // the list's design bugs (host/pmu-list.ts)
     const guest = plan.vms.map((at) => at.guest.map((offset) => guestMemoryLayout.view(buffer, offset)));
     return new World(shape, host, new RcuDomain(rcuLayout.view(buffer, plan.rcu)), vms, guest, buffer);
   }

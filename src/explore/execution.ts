@@ -16,6 +16,7 @@ import { vmmLoop } from '../engine/vmm-loop.js';
 import { World } from '../engine/world.js';
 import { initSchedule, setUpWorld } from '../engine/world-setup.js';
 import { GUEST_TRAP_LABEL } from '../kvm/guest-cpu.js';
+import type { LockdepGraph } from '../check/lockdep.js';
 import { oracleOfError, verdictOf, type Verdict } from '../check/verdict.js';
 import { describeDeadlock, drive } from './drive.js';
 import type { Migrations, Switches } from './schedule.js';
@@ -58,6 +59,11 @@ export interface Execution {
   readonly wallMs: number;
   readonly machine: SimMachine;
   readonly names: readonly string[];
+  /**
+   * The lock class dependencies this execution produced, stamped with its seed: what a
+   * campaign merges (`campaignGraph.merge(e.lockdep, runIndex)`, check/lockdep.ts).
+   */
+  readonly lockdep: LockdepGraph;
 }
 
 /** Steps after which the stop is given up on (a thread that will not finish). */
@@ -81,7 +87,7 @@ export function runExecution(base: Scenario, strategy: Strategy, opts: Execution
   initSchedule(control, s);
   control.start();
 
-  const sim = new SimMachine({ record: opts.record, trapLabel: GUEST_TRAP_LABEL });
+  const sim = new SimMachine({ record: opts.record, trapLabel: GUEST_TRAP_LABEL, seed: start.seed });
   const trapEvery = opts.trapEvery ?? 1;
   names.forEach((name, slot) => {
     sim.spawn(name, slot < s.topology.cpus ? pcpuLoop(s, world, control, slot, { trapEvery }) : vmmLoop(s, world, control, slot));
@@ -129,7 +135,7 @@ export function runExecution(base: Scenario, strategy: Strategy, opts: Execution
   }
   strategy.end(sim.steps);
   const vns = virtualNs(sim, control);
-  const report = buildReport(s, world, control, names, { elapsedMs: vns / 1e6, interrupted: false, failure });
+  const report = buildReport(s, world, control, names, { elapsedMs: vns / 1e6, interrupted: false, failure }, { lockStat: sim.lockStats.rows(), unit: 'virtual ns', lockdep: sim.lockdep });
   return {
     seed: start.seed,
     report,
@@ -145,6 +151,7 @@ export function runExecution(base: Scenario, strategy: Strategy, opts: Execution
     wallMs: performance.now() - t0,
     machine: sim,
     names,
+    lockdep: sim.lockdep,
   };
 }
 

@@ -24,10 +24,18 @@
  * nothing and one shared-memory load for a thread gated on a lock or a park word (both
  * may be changed by any other thread's leaf work, so they are re-read, never cached), and
  * the trace hash finds an op's identity through a per-thread last-op cache before the map.
+ *
+ * Every thread's task reports to the machine's lockdep (one graph per execution, its edges
+ * stamped with the execution's seed and the step number) and lock_stat, in virtual ns: a
+ * lock is contended if it was held when the thread reached it (yielded the step), and the
+ * wait is how far the thread's clock jumps when it gets it.
  */
+import { GraphStore, LockdepValidator } from '../check/lockdep-validator.js';
+import { LockdepGraph } from '../check/lockdep.js';
+import { LockStats } from '../check/lock-stat.js';
 import type { LockRef } from '../sync/lock.js';
 import { closeAbandoned, parkOver, type Op, type SyncOp } from '../sync/seam.js';
-import { Task } from '../sync/task.js';
+import { setCurrentTask, Task } from '../sync/task.js';
 
 export interface SimThread {
   readonly index: number;
@@ -79,6 +87,8 @@ interface Slot extends SimThread {
   lastOpId: number;
   /** An operation run ahead of the thread's own (an injected migration), and the point it resumes at. */
   interposed: { readonly op: Op<void>; readonly resume: SyncOp } | undefined;
+  /** Its pending lock was held when it reached it (lock_stat's contention). */
+  contended: boolean;
 }
 
 export class SimMachine {
@@ -100,18 +110,27 @@ export class SimMachine {
 
   /** The label of the guest-trap point, which costs a trap round trip in virtual time. */
   private readonly trapLabel: string | undefined;
+  /** This execution's lock class dependencies (check/lockdep.ts). */
+  readonly lockdep = new LockdepGraph();
+  /** lock_stat figures of every thread, virtual ns. */
+  readonly lockStats = new LockStats();
+  private readonly validator: LockdepValidator;
 
-  constructor(opts: { record?: boolean; trapLabel?: string } = {}) {
+  /** `seed` stamps the lockdep edges this execution produces. */
+  constructor(opts: { record?: boolean; trapLabel?: string; seed?: number } = {}) {
     this.recorded = opts.record ? { thread: [], op: [] } : undefined;
     this.trapLabel = opts.trapLabel;
+    this.validator = new LockdepValidator({ edges: new GraphStore(this.lockdep, opts.seed), stats: () => this.lockStats, step: () => this.steps });
   }
 
   /** Adds a thread; its task id (lock owner value) is its index + 1. Nothing runs until it is stepped. */
   spawn(name: string, op: Op<unknown>): number {
     const index = this.slots.length;
+    const task = new Task(name, index + 1);
+    task.hook = this.validator;
     this.slots.push({
       index,
-      task: new Task(name, index + 1),
+      task,
       op,
       pending: undefined,
       done: false,
@@ -125,6 +144,7 @@ export class SimMachine {
       lastOp: undefined,
       lastOpId: 0,
       interposed: undefined,
+      contended: false,
     });
     return index;
   }
@@ -233,7 +253,12 @@ export class SimMachine {
     const op = t.pending!;
     if (!this.canStep(t)) throw new Error(`sim: ${t.task.name} is ${this.waitOf(t)}`);
     // Waiting (a lock, a grace period, a doorbell) costs nothing: resume at the waker's time.
-    if (t.gate !== GATE_FREE) t.clock = Math.max(t.clock, this.lastClock);
+    if (t.gate !== GATE_FREE) {
+      const jump = Math.max(0, this.lastClock - t.clock);
+      if (t.gate === GATE_GRACE || (t.gate === GATE_LOCK && t.contended)) t.task.waited = jump;
+      t.clock += jump;
+    }
+    t.task.now = t.clock;
     const depth = t.task.rcuDepth;
     try {
       t.task.perform(op);
@@ -329,6 +354,7 @@ export class SimMachine {
   /** Runs the thread's leaf work up to its next yield; gates and costs the op it yields. */
   private advance(t: Slot): void {
     let r: IteratorResult<SyncOp, unknown>;
+    setCurrentTask(t.task); // the leaf work runs as this thread (assertHeld, rcu_dereference)
     try {
       r = t.interposed ? this.advanceInterposed(t) : t.op.next();
     } catch (e) {
@@ -347,6 +373,7 @@ export class SimMachine {
     switch (op.kind) {
       case 'lock':
         t.gate = GATE_LOCK;
+        t.contended = op.lock.isHeld();
         break;
       case 'park':
         t.gate = GATE_PARK;
@@ -390,6 +417,7 @@ export class SimMachine {
     t.gate = GATE_DONE;
     t.error = e;
     t.pending = undefined;
+    setCurrentTask(t.task);
     if (t.interposed) closeAbandoned(t.interposed.op);
     t.interposed = undefined;
     closeAbandoned(t.op);

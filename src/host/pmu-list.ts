@@ -19,10 +19,26 @@
  *   period (synchronize_rcu) before poisoning the old snapshot. A walker that touched a
  *   snapshot outside its section would read POISON: `RcuViolation`.
  * The emptiness test reads one word (`registered`), like the kernel's lockless list_empty.
+ *
+ * Checks on every walk (check/sync-oracles.ts): lockdep-RCU's rule that the published
+ * snapshot is dereferenced only inside a read-side section or under arm_pmus_lock, and
+ * rcutorture's pipeline — each snapshot slot has a pipe stage (0 published, 1 removed, 2 a
+ * grace period has ended since) which a reader checks after each read, like rcutorture's
+ * pipe count: stage 2 is a reader older than its grace period (a broken grace period), a
+ * POISON word a snapshot reclaimed under it (a writer that did not wait).
+ *
+ * Design bugs planted here (check/bugs.ts; `plant`): reader-outside-read-section (the probe
+ * walks bare), free-before-grace-period (the writer does not wait; also design
+ * 'rcu-no-grace-period', its older name), synchronize-under-reader-lock (the emptiness
+ * test takes arm_pmus_lock inside a read-side section), config-lock-inversion (the writer
+ * takes each VM's config_lock under arm_pmus_lock).
  */
+import type { PlantedBugs } from '../check/bugs.js';
+import { SyncViolation } from '../check/sync-oracles.js';
+import { assertHeld } from '../sync/assert-held.js';
 import { LOCK_WORDS, LockRef } from '../sync/lock.js';
 import { point, RCU_READ_LOCK, RCU_READ_UNLOCK, runLeaf, SYNCHRONIZE_RCU, type Op, type SyncOp } from '../sync/seam.js';
-import type { ReadSide } from '../sync/task.js';
+import { currentTask, type ReadSide } from '../sync/task.js';
 import { LayoutBuilder, type Region } from '../mem/region.js';
 import { CPUMASK_WORDS, cpumaskFill, cpumaskHas } from './cpumask.js';
 
@@ -43,11 +59,16 @@ const RECLAIMED = L.i32(); // snapshots poisoned so far
 const REGISTERED = L.i32(); // entries in the table (published ones)
 const TABLE = L.i32(MAX_HOST_PMUS * ENTRY_WORDS);
 const SNAPSHOTS = L.i32(2 * SNAPSHOT_WORDS);
+const PIPE = L.i32(2); // each snapshot slot's pipe stage (never poisoned)
 export const pmuListLayout = L.build();
+
+const PIPE_REMOVED = 1;
+const PIPE_GRACE_PERIOD_ENDED = 2;
 
 const WALK_LOADED = point('arm_pmus: snapshot loaded');
 const WALK_NODE = point('arm_pmus: next node');
 const EMPTY_TEST = point('arm_pmus empty test');
+const REVISIT_VM = point('kvm_host_pmu_init: revisit a VM');
 
 export type PmuListDesign = 'mutex' | 'rcu' | 'rcu-no-grace-period';
 export const pmuListDesigns: readonly PmuListDesign[] = Object.freeze(['mutex', 'rcu', 'rcu-no-grace-period']);
@@ -66,6 +87,13 @@ export class PmuList {
    * reader or a blocking arm_pmus_lock for the design in force.
    */
   leaf: ReadSide | undefined;
+  /** A leaf walk is running: indivisible where steps are, else inside `leaf`'s read side. */
+  private inLeafWalk = false;
+  private bugs: PlantedBugs = {};
+  /** Every VM's config_lock (for the planted config-lock-inversion only). */
+  private configLocks: readonly LockRef[] = [];
+  /** The writer reclaims without a grace period (planted, or design rcu-no-grace-period). */
+  private skipGracePeriod: boolean;
 
   constructor(
     readonly region: Region,
@@ -73,18 +101,37 @@ export class PmuList {
   ) {
     this.i32 = region.i32;
     this.lock = new LockRef('arm_pmus_lock', 'arm_pmus_lock', region.i32, LOCK);
+    this.skipGracePeriod = design === 'rcu-no-grace-period';
+  }
+
+  /** Plants the profile's design bugs of this list; `configLocks`: the world's VMs' (config-lock-inversion). */
+  plant(bugs: PlantedBugs, configLocks: readonly LockRef[]): void {
+    this.bugs = bugs;
+    this.configLocks = configLocks;
+    this.skipGracePeriod = this.design === 'rcu-no-grace-period' || (this.design === 'rcu' && bugs['free-before-grace-period'] === true);
   }
 
   private base(snapshot: number): number {
     return SNAPSHOTS + snapshot * SNAPSHOT_WORDS;
   }
 
-  /** The published snapshot's first word (acquire load: rcu_dereference). */
+  /**
+   * The published snapshot's slot (acquire load: rcu_dereference), by lockdep-RCU's rule:
+   * inside a read-side section, under arm_pmus_lock, or in an indivisible leaf walk.
+   */
   private published(): number {
-    return this.base(Atomics.load(this.i32, CURRENT));
+    const t = currentTask();
+    if (t && t.rcuDepth === 0 && !this.inLeafWalk && !t.holds(this.lock)) {
+      throw new SyncViolation('rcu-dereference-outside-reader', `${t.name} dereferences arm_pmus outside an RCU read-side section, without arm_pmus_lock`);
+    }
+    return Atomics.load(this.i32, CURRENT);
   }
 
-  private checked(v: number, what: string): number {
+  /** A word a walker read from snapshot `slot`, checked after the read as rcutorture does. */
+  private checked(v: number, slot: number, what: string): number {
+    if (this.i32[PIPE + slot]! >= PIPE_GRACE_PERIOD_ENDED) {
+      throw new SyncViolation('rcu-pipeline-age', `arm_pmus reader still reads a snapshot a whole grace period after its removal (${what})`);
+    }
     if (v === POISON) throw new RcuViolation(`arm_pmus reader read a reclaimed snapshot (${what} is POISON)`);
     return v;
   }
@@ -163,9 +210,16 @@ export class PmuList {
       const to = this.base(1 - cur);
       this.i32.copyWithin(to, from, from + SNAPSHOT_WORDS);
       if (!change(to, this.i32[from]!)) return false;
+      assertHeld(this.lock); // rcu_assign_pointer under the update-side lock
+      this.i32[PIPE + 1 - cur] = 0;
       Atomics.store(this.i32, CURRENT, 1 - cur); // publish (rcu_assign_pointer)
+      this.i32[PIPE + cur] = PIPE_REMOVED;
       Atomics.store(this.i32, REGISTERED, this.i32[to]!); // then the lock-free count
-      if (this.design === 'rcu') yield SYNCHRONIZE_RCU; // readers of the old snapshot finish
+      if (this.bugs['config-lock-inversion']) yield* this.revisitVms();
+      if (this.design === 'rcu' && !this.skipGracePeriod) {
+        yield SYNCHRONIZE_RCU; // readers of the old snapshot finish
+        this.i32[PIPE + cur] = PIPE_GRACE_PERIOD_ENDED;
+      }
       this.i32.fill(POISON, from, from + SNAPSHOT_WORDS);
       Atomics.add(this.i32, RECLAIMED, 1);
       return true;
@@ -175,13 +229,27 @@ export class PmuList {
   }
 
   /**
+   * Planted config-lock-inversion: the writer looks at every VM under its config_lock while
+   * it still holds arm_pmus_lock — the order SET_PMU takes them in, reversed (spec §5.1).
+   */
+  private *revisitVms(): Op<void> {
+    for (const configLock of this.configLocks) {
+      yield configLock.acquire;
+      yield REVISIT_VM;
+      yield configLock.release;
+    }
+  }
+
+  /**
    * `kvm_pmu_probe_armpmu(cpu)` (spec §1.3): first entry, in insertion order, whose
    * supported_cpus contains `cpu`; -1 if none. One CPU value is used for the whole walk.
+   * Planted reader-outside-read-section: the walk without its read side.
    */
   *probe(cpu: number): Op<number> {
-    yield this.readLock();
+    const bare = this.bugs['reader-outside-read-section'] === true;
+    if (!bare) yield this.readLock();
     const found = yield* this.covering(cpu);
-    yield this.readUnlock();
+    if (!bare) yield this.readUnlock();
     return found;
   }
 
@@ -191,9 +259,11 @@ export class PmuList {
    */
   firstCovering(cpu: number): number {
     this.leaf?.enter();
+    this.inLeafWalk = true;
     try {
       return runLeaf(this.covering(cpu));
     } finally {
+      this.inLeafWalk = false;
       this.leaf?.exit();
     }
   }
@@ -215,19 +285,32 @@ export class PmuList {
    * harmless inside a read-side section, a read of freed memory outside one (§8 item 18).
    */
   private *walk(match: (entry: number) => boolean): Op<number> {
-    const s = this.published();
+    const slot = this.published();
+    const s = this.base(slot);
     yield WALK_LOADED;
-    const n = this.checked(this.i32[s]!, 'count');
+    const n = this.checked(this.i32[s]!, slot, 'count');
     for (let k = 0; k < n; k++) {
-      const i = this.checked(this.i32[s + 1 + k]!, `node ${k}`);
+      const i = this.checked(this.i32[s + 1 + k]!, slot, `node ${k}`);
       if (match(i)) return i;
       yield WALK_NODE;
     }
     return -1;
   }
 
-  /** `kvm_supports_guest_pmuv3`'s emptiness test: lock-free under RCU (never-removed entries). */
+  /**
+   * `kvm_supports_guest_pmuv3`'s emptiness test: lock-free under RCU (never-removed entries).
+   * Planted synchronize-under-reader-lock: half converted, it takes arm_pmus_lock inside a
+   * read-side section — the lock the writer holds while it waits for readers.
+   */
   *isEmpty(): Op<boolean> {
+    if (this.design !== 'mutex' && this.bugs['synchronize-under-reader-lock']) {
+      yield RCU_READ_LOCK;
+      yield this.lock.acquire;
+      const empty = this.count() === 0;
+      yield this.lock.release;
+      yield RCU_READ_UNLOCK;
+      return empty;
+    }
     if (this.design !== 'mutex') {
       yield EMPTY_TEST;
       return this.count() === 0;

@@ -7,6 +7,7 @@ import { errno } from '../arch/errno.js';
 import { uapi } from '../arch/uapi.js';
 import { eventMaskFor } from '../arch/pmuver.js';
 import type { Op } from '../sync/seam.js';
+import { assertHeld } from '../sync/assert-held.js';
 import { checkArmPmuWrite, checkConfigBeforeRun, checkFixedExclusive, checkNrCountersWrite } from '../check/config-oracles.js';
 import { TIMER_PPIS, isPpi, isSpi } from './vgic.js';
 import type { KvmVcpu } from './vcpu-state.js';
@@ -32,6 +33,7 @@ function fixedAttrEnabled(vm: KvmVm): boolean {
 /** `kvm_arm_pmu_v3_set_attr`; the caller holds config_lock. */
 export function* pmuV3SetAttr(vcpu: KvmVcpu, attr: number, value: AttrValue): Op<number> {
   const vm = vcpu.vm;
+  assertHeld(vm.configLock); // lockdep_assert_held(&kvm->arch.config_lock)
   // §3.0 common prologue.
   if (!vcpu.hasPmu()) return -errno.ENODEV;
   if (vcpu.hasFlag(VCPU_FLAG.PMU_CREATED)) return -errno.EBUSY;
@@ -114,6 +116,7 @@ function setFilter(vm: KvmVm, value: AttrValue): number {
 
 /** `kvm_arm_set_pmu`: select the PMU; the counter count resets to its max (spec §1.3, §3.4). */
 export function armSetPmu(vm: KvmVm, entry: number, why: 'default' | 'set-pmu'): void {
+  assertHeld(vm.configLock); // lockdep_assert_held(&kvm->arch.config_lock)
   checkArmPmuWrite(vm, entry, why);
   vm.armPmu = entry;
   vm.nrPmuCounters = vm.maxCounters();

@@ -1,9 +1,13 @@
 /**
  * The direct driver: runs one model operation to completion on the calling thread,
- * performing each sync step as it is yielded. Used behind the public API.
+ * performing each sync step as it is yielded. Used behind the public API. Its lockdep keeps
+ * one graph for the process (like the kernel's, one per boot), without lock_stat.
  */
+import { GraphStore, LockdepValidator } from '../check/lockdep-validator.js';
 import { closeAbandoned, type Op } from './seam.js';
-import { FIRST_DIRECT_TASK_ID, Task } from './task.js';
+import { FIRST_DIRECT_TASK_ID, setCurrentTask, Task } from './task.js';
+
+const lockdep = new LockdepValidator({ edges: new GraphStore(), step: () => 0, forgetReported: true });
 
 /** Thrown when a direct operation must wait for a lock another (suspended) operation holds. */
 export class DeadlockError extends Error {
@@ -15,6 +19,8 @@ let depth = 0;
 
 export function runDirect<T>(op: Op<T>, name: string): T {
   const task = new Task(name, FIRST_DIRECT_TASK_ID + depth++);
+  task.hook = lockdep;
+  const outer = setCurrentTask(task);
   try {
     for (let step = op.next(); ; step = op.next()) {
       if (step.done) {
@@ -36,5 +42,6 @@ export function runDirect<T>(op: Op<T>, name: string): T {
     throw e;
   } finally {
     depth--;
+    setCurrentTask(outer);
   }
 }

@@ -6,10 +6,12 @@
  * the thread reports an RCU quiescent state; while it sleeps on a lock it is offline (an
  * extended quiescent state), which is why sleeping inside a read-side section is refused.
  */
+import { GraphStore, LockdepValidator } from '../check/lockdep-validator.js';
+import { SyncViolation } from '../check/sync-oracles.js';
 import type { LockRef } from './lock.js';
 import type { RcuDomain } from './rcu.js';
 import { closeAbandoned, type Op, type SyncOp } from './seam.js';
-import { FIRST_DIRECT_TASK_ID, Task } from './task.js';
+import { FIRST_DIRECT_TASK_ID, setCurrentTask, Task, type SyncHook } from './task.js';
 
 export interface HwThreadHooks {
   /** Told before the thread sleeps on a held lock (e.g. publish "waiting on X"). */
@@ -44,6 +46,9 @@ function mayBlock(op: SyncOp): boolean {
 }
 
 export class HwTask extends Task {
+  /** Seam steps this thread performed (lockdep's step for the edges it produces). */
+  steps = 0;
+
   constructor(
     name: string,
     /** The thread's slot: its RCU reader slot; its task id is slot + 1. */
@@ -52,25 +57,43 @@ export class HwTask extends Task {
     private readonly hooks: HwThreadHooks = {},
     /** Record mode: the gate that serialises logged steps and their leaf work. */
     readonly gate?: StepGate,
+    /**
+     * Lockdep and lock_stat (an engine thread's: shared with the run's other threads,
+     * check/lockdep-shared.ts); default, a lockdep of this thread's own.
+     */
+    hook?: SyncHook,
   ) {
     if (slot + 1 >= FIRST_DIRECT_TASK_ID) throw new RangeError(`thread slot ${slot} too large`);
     super(name, slot + 1);
+    this.hook = hook ?? new LockdepValidator({ edges: new GraphStore(), step: () => this.steps });
   }
 
+  /** Real time, ns (hold and wait times). */
+  override time(): number {
+    return performance.now() * 1e6;
+  }
+
+  /** The clock is read only when the lock is taken: an uncontended acquisition stays one CAS. */
   protected override acquire(lock: LockRef): void {
-    lock.acquireBlocking(this.id, (l) => this.beforeSleep(l), () => this.domain?.online(this.slot));
+    if (!lock.tryAcquire(this.id)) {
+      const t0 = performance.now();
+      lock.acquireBlocking(this.id, (l) => this.beforeSleep(l), () => this.domain?.online(this.slot));
+      this.waited = (performance.now() - t0) * 1e6;
+    }
     this.hooks.onAcquired?.(lock);
   }
 
   private beforeSleep(lock: LockRef): void {
-    if (this.rcuDepth > 0) throw new Error(`${this.name}: would sleep on ${lock.name} inside an RCU read-side section`);
+    if (this.rcuDepth > 0) throw new SyncViolation('rcu-blocking-in-reader', `${this.name} would sleep on ${lock.name} inside an RCU read-side section`);
     this.domain?.offline(this.slot);
     this.hooks.onWait?.(lock);
   }
 
   protected override synchronize(): void {
     this.hooks.onGracePeriod?.();
+    const t0 = performance.now();
     this.domain?.synchronize(this.slot);
+    this.waited = (performance.now() - t0) * 1e6;
     this.hooks.onAcquired?.(undefined);
   }
 
@@ -98,6 +121,7 @@ export class HwTask extends Task {
 
   /** Performs a step the way runHw does: outside the gate if it may block, logged in order. */
   step(op: SyncOp): void {
+    this.steps++;
     // Every step boundary opens the gate, so other threads may interleave at each seam
     // step as they would without recording (and as the sim lets them).
     this.gate?.exit();
@@ -119,6 +143,7 @@ export class HwTask extends Task {
  */
 export function runHw<T>(op: Op<T>, task: HwTask): T {
   task.gate?.enter();
+  const outer = setCurrentTask(task);
   try {
     for (let step = op.next(); ; step = op.next()) {
       if (step.done) {
@@ -133,6 +158,7 @@ export function runHw<T>(op: Op<T>, task: HwTask): T {
     task.abandon();
     throw e;
   } finally {
+    setCurrentTask(outer);
     task.gate?.exit();
   }
 }

@@ -1,8 +1,10 @@
 /**
- * Kernel locks as words in shared memory, with the lock classes and order of spec §5.1:
+ * Kernel locks as words in shared memory, with the lock classes of spec §5.1. Their order
  *   kvm->lock  →  vcpu->mutex  →  kvm->arch.config_lock  →  arm_pmus_lock
- * A lock may only be taken while every lock already held has a lower rank; vCPU mutexes
- * (same class) nest only in increasing vCPU id, as kvm_lock_all_vcpus() takes them.
+ * is lockdep's to check (check/lockdep-validator.ts, through the task's hook): a lock may be
+ * taken only where no chain of the order — declared, or observed in this or another run —
+ * leads back to a class already held; vCPU mutexes (one class) nest only in increasing
+ * vCPU id, as kvm_lock_all_vcpus() takes them.
  *
  * A lock is LOCK_WORDS consecutive Int32 words:
  *   [state, owner, contended]
@@ -15,6 +17,7 @@
  * for reports, where a stale value is harmless — so it adds no atomic operation to the
  * uncontended path.
  */
+import { SyncViolation } from '../check/sync-oracles.js';
 import type { SyncOp } from './seam.js';
 
 export type LockClass = 'kvm->lock' | 'vcpu->mutex' | 'config_lock' | 'arm_pmus_lock';
@@ -23,13 +26,6 @@ export const LOCK_WORDS = 3;
 const STATE = 0;
 const OWNER = 1;
 const CONTENDED = 2;
-
-const RANK: Readonly<Record<LockClass, number>> = {
-  'kvm->lock': 1,
-  'vcpu->mutex': 2,
-  config_lock: 3,
-  arm_pmus_lock: 4,
-};
 
 export class LockRef {
   /** Pre-built sync ops, so taking a lock on a hot path allocates nothing. */
@@ -50,10 +46,6 @@ export class LockRef {
     this.release = Object.freeze({ kind: 'unlock', lock: this });
   }
 
-  get rank(): number {
-    return RANK[this.cls];
-  }
-
   /** Owner task id, 0 when free (for reports: may be momentarily stale). */
   owner(): number {
     return this.words[this.index + OWNER]!;
@@ -70,20 +62,33 @@ export class LockRef {
   /** Non-blocking acquisition; false if held. */
   tryAcquire(task: number): boolean {
     if (Atomics.compareExchange(this.words, this.index + STATE, 0, 1) !== 0) return false;
-    this.words[this.index + OWNER] = task;
+    this.own(task);
     return true;
+  }
+
+  /**
+   * The new holder writes its id — after locktorture's exclusive-holder check: the owner
+   * word must be free. The last holder cleared it before its atomic release, which our
+   * acquiring compare-and-swap follows, so a plain load sees it: no atomic added.
+   */
+  private own(task: number): void {
+    const holder = this.words[this.index + OWNER]!;
+    if (holder !== 0) throw new SyncViolation('lock-exclusive-holder', `task ${task} acquired ${this.name} while task ${holder} holds it`);
+    this.words[this.index + OWNER] = task;
   }
 
   /**
    * Blocking acquisition (futex mutex): spin briefly, then mark "waiters" and sleep on the
    * state word until the holder's release wakes us. `onSleep` is told before the thread
-   * first sleeps, `onWake` once it has the lock after sleeping.
+   * first sleeps, `onWake` once it has the lock after sleeping. Returns true if the lock was
+   * held when the thread came (a contention).
    */
-  acquireBlocking(task: number, onSleep?: (lock: LockRef) => void, onWake?: () => void, timeoutMs = 1000): void {
+  acquireBlocking(task: number, onSleep?: (lock: LockRef) => void, onWake?: () => void, timeoutMs = 1000): boolean {
     const w = this.words;
     const s = this.index + STATE;
     let c = Atomics.compareExchange(w, s, 0, 1);
-    if (c !== 0) {
+    const contended = c !== 0;
+    if (contended) {
       Atomics.add(w, this.index + CONTENDED, 1);
       for (let spin = 0; spin < 64 && c !== 0; spin++) c = Atomics.compareExchange(w, s, 0, 1);
       if (c !== 0) {
@@ -98,7 +103,8 @@ export class LockRef {
         }
       }
     }
-    w[this.index + OWNER] = task;
+    this.own(task);
+    return contended;
   }
 
   /** Release; wakes one waiter if any may be sleeping. */
@@ -110,20 +116,11 @@ export class LockRef {
   }
 }
 
-/** Thrown when a task breaks the lock order of spec §5.1 (a would-be deadlock). */
+/**
+ * Thrown when lockdep finds that an acquisition closes a cycle of lock classes, against the
+ * order of spec §5.1 or an order observed before (a would-be deadlock), or takes a second
+ * lock of a class it holds (recursive locking).
+ */
 export class LockOrderError extends Error {
   override name = 'LockOrderError';
-}
-
-/** Checks that `next` may be taken while `held` are held; throws with both names if not. */
-export function assertLockOrder(held: readonly LockRef[], next: LockRef): void {
-  for (const h of held) {
-    const ok = h.rank < next.rank || (h.rank === next.rank && h.cls === 'vcpu->mutex' && h.subclass < next.subclass);
-    if (!ok) {
-      throw new LockOrderError(
-        `lock order violated: taking ${next.name} (${next.cls}) while holding ${h.name} (${h.cls}); ` +
-          'order is kvm->lock → vcpu->mutex → config_lock → arm_pmus_lock (spec §5.1)',
-      );
-    }
-  }
 }

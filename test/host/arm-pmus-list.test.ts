@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { createHost } from '../../src/api/host.js';
+import type { PmuList } from '../../src/host/pmu-list.js';
 import { runDirect } from '../../src/sync/direct.js';
+import type { Op } from '../../src/sync/seam.js';
+
+/** findType is the walk of a caller inside the read side (SET_PMU's): give it one, as lockdep-RCU requires. */
+function* findTypeReading(list: PmuList, type: number): Op<number> {
+  yield list.readLock();
+  const entry = yield* list.findType(type);
+  yield list.readUnlock();
+  return entry;
+}
 
 // spec §1.2: arm_pmus holds exactly the KVM-usable CPU PMUs, in registration order, keyed by
 // perf type; entries are never removed.
@@ -30,8 +40,8 @@ describe('the arm_pmus list (spec §1.2)', () => {
   it.each(['mutex', 'rcu'] as const)('%s design: findType finds CPU PMUs only', (design) => {
     const host = createHost('tensor-g1', { switches: { pmuListDesign: design } });
     const list = host.model.list;
-    for (const [i, p] of host.pmus.entries()) expect(runDirect(list.findType(p.type), 'findType')).toBe(i);
+    for (const [i, p] of host.pmus.entries()) expect(runDirect(findTypeReading(list, p.type), 'findType')).toBe(i);
     const dsu = host.eventSources.find((p) => p.kind === 'uncore')!;
-    expect(runDirect(list.findType(dsu.type), 'findType')).toBe(-1);
+    expect(runDirect(findTypeReading(list, dsu.type), 'findType')).toBe(-1);
   });
 });

@@ -101,7 +101,17 @@ export function reloadPending(vcpu: Vcpu): boolean {
 export function pmuEntry(host: Host, name: string): number {
   const p = host.pmus.find((x) => x.name === name);
   if (!p) throw new Error(`no PMU ${name}`);
-  return runDirect(host.model.list.findType(p.type), 'find PMU');
+  const list = host.model.list;
+  // findType walks for a caller inside the read side (SET_PMU's): give it one.
+  return runDirect(
+    (function* () {
+      yield list.readLock();
+      const entry = yield* list.findType(p.type);
+      yield list.readUnlock();
+      return entry;
+    })(),
+    'find PMU',
+  );
 }
 
 /** A host with one PMUv3p5 PMU (64-bit event counters, LP meaningful), 4 CPUs. */

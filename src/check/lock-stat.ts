@@ -1,0 +1,92 @@
+/**
+ * lock_stat-style figures per lock class (the kernel's /proc/lock_stat, by class): how
+ * often a class was acquired, how often the acquirer found it held (contentions), how long
+ * it waited and how long locks of the class were held — total and worst. The RCU row counts
+ * read-side sections entered as acquisitions and grace periods waited for as contentions,
+ * with their wait; a read-side section's length is not timed (it is the hot path).
+ *
+ * The figures live in a Float64Array so that a hw thread keeps its own in shared memory
+ * with plain stores (no atomic per acquisition) and the coordinator sums the threads'
+ * arrays after the run. Units are the driver's: ns on workers, virtual ns in the sim.
+ */
+import { LOCKDEP_CLASSES, NCLASSES, RCU_CLASS as RCU, type LockdepClass } from './lockdep.js';
+
+const ACQ = 0;
+const CONT = 1;
+const WAIT = 2;
+const WAIT_MAX = 3;
+const HOLD = 4;
+const HOLD_MAX = 5;
+const FIELDS = 6;
+export const LOCK_STAT_WORDS = NCLASSES * FIELDS;
+
+export interface LockStatRow {
+  readonly class: LockdepClass;
+  readonly acquisitions: number;
+  readonly contentions: number;
+  readonly waitTotal: number;
+  readonly waitMax: number;
+  readonly holdTotal: number;
+  readonly holdMax: number;
+}
+
+export class LockStats {
+  constructor(
+    readonly f64: Float64Array = new Float64Array(LOCK_STAT_WORDS),
+    /** First word of this thread's figures in `f64`. */
+    readonly at = 0,
+  ) {}
+
+  /** An acquisition of class `cls`; `waited` < 0: it was free (no contention). */
+  acquired(cls: number, waited: number): void {
+    const f = this.f64;
+    const i = this.at + cls * FIELDS;
+    f[i + ACQ]!++;
+    if (waited < 0) return;
+    f[i + CONT]!++;
+    f[i + WAIT] += waited;
+    if (waited > f[i + WAIT_MAX]!) f[i + WAIT_MAX] = waited;
+  }
+
+  /** A grace period waited for (the RCU row's contentions). */
+  gracePeriod(waited: number): void {
+    const f = this.f64;
+    const i = this.at + RCU * FIELDS;
+    f[i + CONT]!++;
+    if (waited < 0) return;
+    f[i + WAIT] += waited;
+    if (waited > f[i + WAIT_MAX]!) f[i + WAIT_MAX] = waited;
+  }
+
+  released(cls: number, held: number): void {
+    const f = this.f64;
+    const i = this.at + cls * FIELDS;
+    f[i + HOLD] += held;
+    if (held > f[i + HOLD_MAX]!) f[i + HOLD_MAX] = held;
+  }
+
+  /** The classes that were acquired at least once. */
+  rows(): LockStatRow[] {
+    return sumRows([this]);
+  }
+}
+
+/** Sums several threads' figures per class (maxima: the worst of them). */
+export function sumRows(stats: readonly LockStats[]): LockStatRow[] {
+  const rows: LockStatRow[] = [];
+  for (let c = 0; c < NCLASSES; c++) {
+    const r = { class: LOCKDEP_CLASSES[c]!, acquisitions: 0, contentions: 0, waitTotal: 0, waitMax: 0, holdTotal: 0, holdMax: 0 };
+    for (const s of stats) {
+      const f = s.f64;
+      const i = s.at + c * FIELDS;
+      r.acquisitions += f[i + ACQ]!;
+      r.contentions += f[i + CONT]!;
+      r.waitTotal += f[i + WAIT]!;
+      r.waitMax = Math.max(r.waitMax, f[i + WAIT_MAX]!);
+      r.holdTotal += f[i + HOLD]!;
+      r.holdMax = Math.max(r.holdMax, f[i + HOLD_MAX]!);
+    }
+    if (r.acquisitions > 0 || r.contentions > 0) rows.push(r);
+  }
+  return rows;
+}
