@@ -1,10 +1,16 @@
 /**
- * `vpmu-lab explore SCENARIO|FILE.json`: the scenario in one thread under the sim driver,
- * execution after execution, a strategy picking every step (src/explore). Text or one JSON
- * object (API.md "Exploration"); it ends with the verdict line. Exit: 0 SUCCESS, 1 FAILURE,
+ * `vpmu-lab explore SCENARIO|FILE.json`: the scenario under the sim driver, execution after
+ * execution, a strategy picking every step (src/explore), on this thread or a pool of
+ * workers (--workers), the whole campaign or one shard of it (--shard). Text or one JSON
+ * object (API.md "Exploration"); it ends with the verdict line. A shard also writes JSON
+ * lines for `vpmu-lab merge` (src/explore/shard-file.ts). Exit: 0 SUCCESS, 1 FAILURE,
  * 2 bad input, 130/143 on SIGINT/SIGTERM after the partial report.
  */
-import { explore, exploreDefaults, strategyNames, type ExploreResult, type StrategyName } from '../explore/explore.js';
+import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { parseShard } from '../explore/campaign-plan.js';
+import { exploreCampaign, exploreDefaults, strategyNames, type ExploreResult, type StrategyName } from '../explore/explore.js';
+import { shardText } from '../explore/shard-file.js';
 import { VpmuLabError } from '../host/errors.js';
 import { intFlag, stringFlag, toJson, type ParsedArgs } from './args.js';
 import type { CommandContext } from './help.js';
@@ -18,9 +24,19 @@ export async function exploreCommand(args: ParsedArgs, ctx: CommandContext): Pro
   if (!strategyNames.includes(strategy)) throw new VpmuLabError(`--strategy: unknown strategy "${strategy}"; valid strategies: ${strategyNames.join(', ')}`);
   const json = args.flags.has('json');
   const quiet = args.flags.has('quiet') || json;
-  const result = await explore(spec, scenario, {
+  const shardArg = stringFlag(args, 'shard');
+  const shard = shardArg === undefined ? undefined : parseShard(shardArg);
+  if (shardArg !== undefined && !shard) throw new VpmuLabError(`--shard: expected i/N with 0 ≤ i < N (N ≤ 100000), got ${JSON.stringify(shardArg)}`);
+  if (shard && strategy === 'dfs') throw new VpmuLabError('--shard: dfs cannot be sharded: each of its executions depends on the one before (use random or pct)');
+  const shardOut = stringFlag(args, 'shard-out');
+  if (shardOut !== undefined && !shard) throw new VpmuLabError('--shard-out: only with --shard i/N');
+  if (shard && shardOut === undefined && !json) throw new VpmuLabError('--shard: say where its JSON lines go: --shard-out FILE, or --json for stdout');
+  // Before the campaign, so that a bad path does not cost a whole search.
+  if (shardOut !== undefined) writeOrFail(shardOut, '');
+  const runs = intFlag(args, 'runs', d.runs, 0, 1e9);
+  const campaign = await exploreCampaign(spec, scenario, {
     strategy,
-    runs: intFlag(args, 'runs', d.runs, 0, 1e9),
+    runs,
     seed: intFlag(args, 'seed', d.seed, 0, 2 ** 31 - 1),
     depth: intFlag(args, 'depth', d.depth, 1, 20),
     maxPreemptions: intFlag(args, 'max-preemptions', d.maxPreemptions, 0, 100),
@@ -29,13 +45,28 @@ export async function exploreCommand(args: ParsedArgs, ctx: CommandContext): Pro
     keepGoing: args.flags.has('keep-going'),
     shrinkMs: intFlag(args, 'shrink-budget', d.shrinkMs, 0, 3600 * 1000),
     outDir: stringFlag(args, 'out') ?? d.outDir,
+    workers: intFlag(args, 'workers', availableParallelism(), 1, 256),
+    ...(shard ? { shard } : {}),
     signal: ctx.signal,
     onProgress: quiet ? undefined : (p) => process.stderr.write(`${(p.elapsedMs / 1000).toFixed(1)}s  ${p.runs} executions, ${p.steps} steps, ${p.failures} failures\n`),
   });
-  if (json) console.log(toJson(result));
-  else console.log(formatExplore(result));
+  const result = campaign.result;
+  if (shard) {
+    const lines = shardText(campaign, spec, runs);
+    if (shardOut !== undefined) writeOrFail(shardOut, lines);
+    else process.stdout.write(lines);
+  }
+  if (!(shard && shardOut === undefined)) console.log(json ? toJson(result) : formatExplore(result));
   if (result.interrupted) return signalExitCode(ctx.signal.reason);
   return result.verdict === 'SUCCESS' ? 0 : 1;
+}
+
+function writeOrFail(path: string, text: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (e) {
+    throw new VpmuLabError(`--shard-out: cannot write ${path} (${(e as NodeJS.ErrnoException).code ?? e})`);
+  }
 }
 
 /** 79 µs, 12.3 ms, 1.52 s. */
@@ -45,19 +76,24 @@ function duration(ns: number): string {
   return `${(ns / 1e9).toPrecision(3)} s`;
 }
 
-function formatExplore(r: ExploreResult): string {
+/** The text report of a campaign: explore's, and merge's of its shards. */
+export function formatExplore(r: ExploreResult): string {
   const wallNs = r.wallMs * 1e6;
+  const where = [r.shard ? `shard ${r.shard.index}/${r.shard.count}` : '', r.shards ? `merged from ${r.shards} shards` : ''].filter((x) => x !== '');
+  const workers = `${r.workers} worker${r.workers === 1 ? '' : 's'}${r.strategy === 'dfs' ? ' (dfs is sequential)' : ''}`;
   const out = [
-    `explore ${r.scenario} — strategy ${r.strategy}, build ${r.build}${r.interrupted ? ' — INTERRUPTED' : ''}`,
-    `${r.runs} executions, ${r.steps} steps, ${r.migrations} injected migrations in ${duration(wallNs)} (${(r.stepsPerSecond / 1e6).toFixed(2)} M steps/s); ` +
+    `explore ${r.scenario} — strategy ${r.strategy}, build ${r.build}${where.map((w) => `, ${w}`).join('')}${r.interrupted ? ' — INTERRUPTED' : ''}`,
+    `${r.runs} executions, ${r.steps} steps, ${r.migrations} injected migrations in ${duration(wallNs)} on ${workers} ` +
+      `(${r.executionsPerSecond} executions/s, ${(r.stepsPerSecond / 1e6).toFixed(2)} M steps/s); ` +
       `simulated ${duration(r.virtualNs)} of virtual time (${wallNs > 0 ? (r.virtualNs / wallNs).toPrecision(2) : '-'}× wall clock)`,
+    ...(r.discarded > 0 ? [`${r.discarded} executions after the first failure ran on other workers and are not counted`] : []),
     ...r.summary,
   ];
   r.failures.forEach((f, i) => {
     out.push(
       '',
       `failure ${i + 1}: ${f.oracle} — ${f.reason}`,
-      `  seed ${f.seed}, trace ${f.traceHash}, ${f.steps} steps, ${f.migrations} injected migrations; replayed once: identical`,
+      `  execution ${f.index}, seed ${f.seed}, trace ${f.traceHash}, ${f.steps} steps, ${f.migrations} injected migrations; replayed once: ${f.oracle === 'uncontrolled-nondeterminism' ? 'diverged' : 'identical'}`,
       `  replay: vpmu-lab replay ${f.replayFile}`,
     );
     if (f.minimal) {

@@ -1,26 +1,29 @@
 /**
  * An exploration campaign (`vpmu-lab explore`): executions of one scenario under one
  * strategy until the run count, the wall-clock budget or the strategy runs out, or the
- * first failure. Each failure is replayed once from its stored schedule before it is
- * reported — a replay with another trace hash is uncontrolled nondeterminism, itself a
- * failure — then written to a schedule file and shrunk.
+ * first failure. The executions are cut into blocks (campaign-plan.ts) that run on this
+ * thread or on a piscina pool (`workers`), or a shard of them on this machine (`shard`);
+ * the same campaign gives the same executions, totals and failures either way. Each
+ * failure is then replayed once here, written to a schedule file and shrunk
+ * (campaign-failure.ts).
  */
-import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
 import type { Scenario, ScenarioSpec } from '../engine/scenario.js';
+import { threadNames } from '../engine/messages.js';
 import type { OracleName } from '../check/verdict.js';
+import { VpmuLabError } from '../host/errors.js';
 import { buildId } from './build-id.js';
-import { runExecution, type Execution } from './execution.js';
-import { SCHEDULE_FORMAT, writeSchedule, type Migrations, type ScheduleFile, type Switches } from './schedule.js';
-import { shrinkSchedule } from './shrink.js';
-import { DfsStrategy } from './strategies/dfs.js';
-import { PctStrategy } from './strategies/pct.js';
-import { RandomStrategy } from './strategies/random.js';
-import { ReplayStrategy } from './strategies/replay.js';
-import type { Strategy } from './strategy.js';
+import type { CampaignJob } from './campaign-block.js';
+import { CampaignControl } from './campaign-control.js';
+import { reportFailure } from './campaign-failure.js';
+import { LocalRunner } from './campaign-local.js';
+import { planBlocks, type Shard } from './campaign-plan.js';
+import { PoolRunner } from './campaign-pool.js';
+import { campaignResult, strategySummary } from './campaign-result.js';
+import { searchBlocks } from './campaign-search.js';
+import type { StrategyName } from './campaign-strategy.js';
+import type { BlockRecord, LockdepSample } from './campaign-tally.js';
 
-export const strategyNames = ['random', 'pct', 'dfs'] as const;
-export type StrategyName = (typeof strategyNames)[number];
+export { makeStrategy, strategyNames, type StrategyName } from './campaign-strategy.js';
 
 export interface ExploreOptions {
   readonly strategy: StrategyName;
@@ -41,6 +44,14 @@ export interface ExploreOptions {
   readonly shrinkMs: number;
   /** Where schedule files go. */
   readonly outDir: string;
+  /**
+   * Threads that run executions: 1 (the default) runs them on this thread, more on a piscina
+   * pool created for the campaign (it runs the built workers/campaign.js). DFS always uses 1:
+   * each of its executions depends on the one before.
+   */
+  readonly workers?: number;
+  /** Run only this slice of the campaign (campaign-plan.ts); DFS cannot be sliced. */
+  readonly shard?: Shard;
   readonly onProgress?: (p: { runs: number; steps: number; elapsedMs: number; failures: number }) => void;
   readonly signal?: AbortSignal;
 }
@@ -48,6 +59,8 @@ export interface ExploreOptions {
 export interface FailureReport {
   readonly oracle: OracleName | 'uncontrolled-nondeterminism';
   readonly reason: string;
+  /** The failing execution's index in the campaign. */
+  readonly index: number;
   readonly seed: number;
   readonly traceHash: string;
   readonly steps: number;
@@ -66,17 +79,40 @@ export interface ExploreResult {
   readonly steps: number;
   /** Preempt-and-migrate actions the strategy injected, over all executions. */
   readonly migrations: number;
+  /** Steps and executions per second of the search (all workers together; replays and shrinking not counted). */
   readonly stepsPerSecond: number;
+  readonly executionsPerSecond: number;
+  /** Threads that ran executions (merged shards: over all shards). */
+  readonly workers: number;
+  /** Executions that ran after the first failure on other workers: not counted, as one thread would not have run them. */
+  readonly discarded: number;
   readonly wallMs: number;
+  /** The search's part of wallMs. */
+  readonly searchMs: number;
   /** Virtual time simulated, summed over executions (each its furthest thread clock), ns. */
   readonly virtualNs: number;
   readonly interrupted: boolean;
   readonly summary: readonly string[];
+  /** Fastest-failing first: fewest steps, then the lowest execution index. */
   readonly failures: readonly FailureReport[];
+  /** The slice this campaign ran (`--shard i/N`). */
+  readonly shard?: Shard;
+  /** `vpmu-lab merge`: the number of shards merged. */
+  readonly shards?: number;
+}
+
+/** A campaign's report with what a shard file keeps besides it. */
+export interface Campaign {
+  readonly result: ExploreResult;
+  readonly job: CampaignJob;
+  /** The counted executions' figures, block by block. */
+  readonly blocks: readonly BlockRecord[];
+  /** The counted executions' lockdep graphs (opaque, one per execution that has one): to be merged into one campaign graph. */
+  readonly lockdep: readonly LockdepSample[];
 }
 
 /** What `explore` does unless told otherwise (the CLI's and the testing export's defaults). */
-export const exploreDefaults: Readonly<Omit<ExploreOptions, 'onProgress' | 'signal'>> = Object.freeze({
+export const exploreDefaults: Readonly<Omit<ExploreOptions, 'onProgress' | 'signal' | 'workers' | 'shard'>> = Object.freeze({
   strategy: 'pct',
   runs: 0,
   seed: 1,
@@ -89,123 +125,39 @@ export const exploreDefaults: Readonly<Omit<ExploreOptions, 'onProgress' | 'sign
   outDir: 'vpmu-schedules',
 });
 
-export function makeStrategy(o: Pick<ExploreOptions, 'strategy' | 'seed' | 'depth' | 'maxPreemptions'>): Strategy {
-  switch (o.strategy) {
-    case 'random':
-      return new RandomStrategy(o.seed);
-    case 'pct':
-      return new PctStrategy(o.seed, o.depth);
-    case 'dfs':
-      return new DfsStrategy(o.maxPreemptions, o.seed);
-  }
-}
-
 export async function explore(spec: ScenarioSpec, s: Scenario, o: ExploreOptions): Promise<ExploreResult> {
-  const strategy = makeStrategy(o);
-  const build = buildId();
+  return (await exploreCampaign(spec, s, o)).result;
+}
+
+export async function exploreCampaign(spec: ScenarioSpec, s: Scenario, o: ExploreOptions): Promise<Campaign> {
+  if (o.shard && o.strategy === 'dfs') throw new VpmuLabError('dfs cannot be sharded: each of its executions depends on the one before (use random or pct)');
   const t0 = performance.now();
-  const failures: FailureReport[] = [];
-  let runs = 0;
-  let steps = 0;
-  let migrations = 0;
-  let virtualNs = 0;
-  let searchMs = 0;
-  let lastProgress = t0;
-  for (;;) {
-    // Let signals and timers in between executions (the search itself is synchronous).
-    await new Promise<void>((r) => setImmediate(r));
-    if (o.signal?.aborted) break;
-    if (o.runs > 0 && runs >= o.runs) break;
-    if (performance.now() - t0 >= o.budgetMs) break;
-    const e = runExecution(s, strategy, { maxSteps: o.maxSteps, stopOnFailure: true });
-    if (!e) break; // the strategy explored everything
-    runs++;
-    steps += e.steps;
-    migrations += e.migrations.steps.length;
-    virtualNs += e.virtualNs;
-    searchMs += e.wallMs;
-    if (e.verdict.verdict === 'FAILURE') {
-      failures.push(report(spec, s, o, strategy.name, build, e));
-      if (!o.keepGoing) break;
-    }
-    const now = performance.now();
-    if (o.onProgress && now - lastProgress >= 1000) {
-      lastProgress = now;
-      o.onProgress({ runs, steps, elapsedMs: now - t0, failures: failures.length });
-    }
-  }
-  const wallMs = performance.now() - t0;
-  return {
-    verdict: failures.length > 0 ? 'FAILURE' : 'SUCCESS',
-    scenario: s.name,
-    strategy: o.strategy,
-    build,
-    runs,
-    steps,
-    migrations,
-    // The search itself: replays and shrinking of failures are not counted.
-    stepsPerSecond: searchMs > 0 ? Math.round((steps * 1000) / searchMs) : 0,
-    wallMs,
-    virtualNs,
-    interrupted: o.signal?.aborted === true,
-    summary: strategy.summary(runs),
-    failures,
-  };
-}
-
-/** Replays a failure once, stores its schedule, shrinks it: the report of one failure. */
-function report(spec: ScenarioSpec, s: Scenario, o: ExploreOptions, strategy: string, build: string, e: Execution): FailureReport {
-  mkdirSync(o.outDir, { recursive: true });
-  const base = join(o.outDir, `${safe(s.name)}-${strategy}-${e.seed}`);
-  const file = (sw: Switches, mg: Migrations, x: Execution, oracle: string | undefined): ScheduleFile => ({
-    format: SCHEDULE_FORMAT,
-    build,
-    scenario: spec,
-    strategy,
-    campaignSeed: o.seed,
-    seed: e.seed,
-    maxSteps: o.maxSteps,
-    steps: x.steps,
-    traceHash: x.traceHash,
-    ...(oracle ? { oracle } : {}),
-    switches: sw,
-    migrations: mg,
+  const build = buildId();
+  const job: CampaignJob = { strategy: o.strategy, seed: o.seed, depth: o.depth, maxPreemptions: o.maxPreemptions, maxSteps: o.maxSteps, keepGoing: o.keepGoing };
+  const workers = o.strategy === 'dfs' ? 1 : Math.max(1, o.workers ?? 1);
+  const control = new CampaignControl();
+  const runner = workers === 1 ? new LocalRunner(s, job, control) : new PoolRunner(workers, spec, job, control);
+  const search = await searchBlocks(runner, planBlocks(o, o.shard), control, {
+    keepGoing: o.keepGoing,
+    budgetMs: o.budgetMs,
+    signal: o.signal,
+    onProgress: o.onProgress && ((p, elapsedMs) => o.onProgress!({ runs: p.executions, steps: p.steps, elapsedMs, failures: p.failures })),
   });
-  const replayFile = `${base}.json`;
-  writeSchedule(replayFile, file(e.switches, e.migrations, e, e.verdict.oracle));
-  const again = runExecution(s, new ReplayStrategy(e.seed, e.switches, true, e.migrations), { maxSteps: o.maxSteps, stopOnFailure: true })!;
-  if (again.traceHash !== e.traceHash) {
-    return {
-      oracle: 'uncontrolled-nondeterminism',
-      reason: `the replay of ${e.verdict.oracle} (trace ${e.traceHash}, ${e.steps} steps) gave trace ${again.traceHash} (${again.steps} steps): the model read something the schedule does not control`,
-      seed: e.seed,
-      traceHash: e.traceHash,
-      steps: e.steps,
-      migrations: e.migrations.steps.length,
-      replayFile,
-    };
-  }
-  const found: FailureReport = { oracle: e.verdict.oracle!, reason: e.verdict.reason!, seed: e.seed, traceHash: e.traceHash, steps: e.steps, migrations: e.migrations.steps.length, replayFile };
-  if (o.shrinkMs <= 0) return found;
-  const shrunk = shrinkSchedule(s, e, o.maxSteps, o.shrinkMs);
-  const minFile = `${base}.min.json`;
-  // The deviations the shrunk replay really took (a kept switch it could not take is not one).
-  const x = shrunk.execution;
-  writeSchedule(minFile, file(x.switches, x.migrations, x, x.verdict.oracle));
-  return {
-    ...found,
-    minimal: {
-      preemptions: x.preemptions,
-      migrations: x.migrations.steps.length,
-      switches: x.switches.steps.length,
-      steps: x.steps,
-      traceHash: x.traceHash,
-      replayFile: minFile,
-      locallyMinimal: shrunk.minimal,
-    },
-  };
-}
-
-function safe(name: string): string {
-  return name.replace(/[^A-Za-z0-9_.-]+/g, '_');
+  const context = { spec, scenario: s, job, build, outDir: o.outDir, shrinkMs: o.shrinkMs };
+  const failures = search.tally.failures().map((f) => reportFailure(context, f));
+  const counts = search.tally.counts();
+  const result = campaignResult({
+    scenario: s.name,
+    job,
+    build,
+    workers,
+    counts,
+    failures,
+    wallMs: performance.now() - t0,
+    searchMs: search.searchMs,
+    interrupted: o.signal?.aborted === true,
+    summary: strategySummary(job, threadNames(s).length, counts, search.strategySummary),
+    ...(o.shard ? { shard: o.shard } : {}),
+  });
+  return { result, job, blocks: search.tally.countedBlocks(), lockdep: search.tally.lockdep() };
 }
