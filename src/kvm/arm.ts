@@ -228,8 +228,9 @@ export function* vcpuRun(vcpu: KvmVcpu, cpu: number, guest: GuestProgram | undef
       }
       updateState(vcpu); // sync_hwstate after the exit
       // A level change during the guest (an overflow) makes the run loop's next exit
-      // request return -EINTR; the guest program has run to completion by then.
-      if (shouldNotifyUser(vcpu, vcpu.vm.vgic.created)) return { ret: -errno.EINTR, exitReason: uapi.KVM_EXIT_INTR };
+      // request return -EINTR — also one that went back before the program ended (each
+      // trapped access is an exit); the guest program has run to completion by then.
+      if (run.guest.levelChangeUnseen || shouldNotifyUser(vcpu, vcpu.vm.vgic.created)) return { ret: -errno.EINTR, exitReason: uapi.KVM_EXIT_INTR };
       return { ret: 0 };
     } finally {
       if (endedOn) {

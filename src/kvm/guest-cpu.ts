@@ -32,6 +32,13 @@ export class GuestCpu {
   /** Injected preempt-and-migrate actions taken in this KVM_RUN (sim driver only). */
   migrations = 0;
   /**
+   * A userspace irqchip's PMU level differed from what userspace last saw at one of this
+   * KVM_RUN's exits (API.md "Settled details"): the run loop's exit request
+   * (`kvm_vcpu_exit_request`) would have returned -EINTR there, even if the level went back.
+   */
+  levelChangeUnseen = false;
+  private readonly userIrqchip: boolean;
+  /**
    * The seam point before a trapped access. The guest exits to KVM there, and KVM's exit
    * handling is preemptible: a driver may migrate the vCPU thread before it re-enters.
    */
@@ -47,6 +54,13 @@ export class GuestCpu {
     migrate?: (cpu: number) => Op<void>,
   ) {
     this.trap = migrate ? { kind: 'point', label: GUEST_TRAP_LABEL, migrate } : TRAP_NO_MIGRATION;
+    this.userIrqchip = vcpu.hasPmu() && !vcpu.vm.vgic.created;
+  }
+
+  /** After an exit is handled (requests serviced, level updated): the re-entry's level check. */
+  private exitHandled(): void {
+    serviceRequests(this.vcpu);
+    if (this.userIrqchip && this.vcpu.irqLevel !== this.vcpu.userIrqLevel) this.levelChangeUnseen = true;
   }
 
   /**
@@ -62,14 +76,14 @@ export class GuestCpu {
   read(name: string): bigint {
     this.accesses++;
     const v = guestRead(this.vcpu, register(name), this.el);
-    serviceRequests(this.vcpu);
+    this.exitHandled();
     return v;
   }
 
   write(name: string, value: bigint): void {
     this.accesses++;
     guestWrite(this.vcpu, register(name), BigInt.asUintN(64, value), this.el);
-    serviceRequests(this.vcpu);
+    this.exitHandled();
   }
 
   /** Executes `cycles` cycles and `instructions` instructions on this physical CPU. */
@@ -79,6 +93,6 @@ export class GuestCpu {
     }
     this.cycles += cycles;
     executeOn(this.vcpu, this.cpu, this.el, BigInt(cycles), BigInt(instructions));
-    serviceRequests(this.vcpu);
+    this.exitHandled();
   }
 }

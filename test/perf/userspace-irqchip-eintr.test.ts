@@ -70,6 +70,30 @@ describe('userspace irqchip: PMU level changes exit with KVM_EXIT_INTR (spec §5
     expect(run(vcpu)).toEqual({ r: { ret: 0 }, entered: true });
   });
 
+  it('a level raised and lowered again inside one guest program is still reported (the exit between them saw it)', () => {
+    const { vcpu } = quiet('none');
+    const r = run(vcpu, (g) => {
+      g.write('PMCCNTR_EL0', 0xffff_fff0n);
+      g.write('PMCNTENSET_EL0', BIT(31));
+      g.exec(0x20); // wraps: PMOVSSET[31] & PMINTENSET[31] raise the line
+      g.write('PMOVSCLR_EL0', BIT(31)); // the guest's handler clears it before the program ends
+    });
+    expect(r).toEqual({ r: EINTR, entered: true });
+    expect(vcpu.model.irqLevel).toBe(0);
+    expect(vcpu.model.userIrqLevel).toBe(0); // userspace's level afterwards is the final one
+    expect(run(vcpu)).toEqual({ r: { ret: 0 }, entered: true });
+    // Control: with the in-kernel vGIC the same program does not exit to userspace.
+    const gic = quiet('vgic-v3').vcpu;
+    expect(
+      run(gic, (g) => {
+        g.write('PMCCNTR_EL0', 0xffff_fff0n);
+        g.write('PMCNTENSET_EL0', BIT(31));
+        g.exec(0x20);
+        g.write('PMOVSCLR_EL0', BIT(31));
+      }).r,
+    ).toEqual({ ret: 0 });
+  });
+
   it('the level check comes before the unsupported-CPU check (SET_PMU A76, run on an A55 CPU)', () => {
     const { vcpu } = setup({
       irqchip: 'none',
