@@ -80,11 +80,11 @@ function duration(ns: number): string {
 export function formatExplore(r: ExploreResult): string {
   const wallNs = r.wallMs * 1e6;
   const where = [r.shard ? `shard ${r.shard.index}/${r.shard.count}` : '', r.shards ? `merged from ${r.shards} shards` : ''].filter((x) => x !== '');
-  const workers = `${r.workers} worker${r.workers === 1 ? '' : 's'}${r.strategy === 'dfs' ? ' (dfs is sequential)' : ''}`;
+  const workers = `${r.workers} worker${r.workers === 1 ? '' : 's'}`;
+  const rates = `${r.strategy === 'dfs' ? 'dfs is sequential; ' : ''}${r.executionsPerSecond} executions/s, ${(r.stepsPerSecond / 1e6).toFixed(2)} M steps/s`;
   const out = [
     `explore ${r.scenario} — strategy ${r.strategy}, build ${r.build}${where.map((w) => `, ${w}`).join('')}${r.interrupted ? ' — INTERRUPTED' : ''}`,
-    `${r.runs} executions, ${r.steps} steps, ${r.migrations} injected migrations in ${duration(wallNs)} on ${workers} ` +
-      `(${r.executionsPerSecond} executions/s, ${(r.stepsPerSecond / 1e6).toFixed(2)} M steps/s); ` +
+    `${r.runs} executions, ${r.steps} steps, ${r.migrations} injected migrations in ${duration(wallNs)} on ${workers} (${rates}); ` +
       `simulated ${duration(r.virtualNs)} of virtual time (${wallNs > 0 ? (r.virtualNs / wallNs).toPrecision(2) : '-'}× wall clock)`,
     ...(r.discarded > 0 ? [`${r.discarded} executions after the first failure ran on other workers and are not counted`] : []),
     ...r.summary,

@@ -113,7 +113,7 @@ export function readShard(file: string): ShardContent {
 }
 
 function checkHeader(at: string, o: Record<string, unknown>): ShardHeader {
-  if (o.type !== 'shard' || o.format !== SHARD_FORMAT) throw badField(`${at}: format`, `a shard header line ({"type":"shard","format":"${SHARD_FORMAT}",…})`, o.format ?? o.type);
+  if (o.type !== 'shard' || o.format !== SHARD_FORMAT) throw new VpmuLabError(`${at}: not a shard header ({"type":"shard","format":"${SHARD_FORMAT}",…}): not the output of explore --shard, or another version's`);
   if (typeof o.build !== 'string') throw badField(`${at}: build`, 'a build id', o.build);
   checkObject(`${at}: scenario`, o.scenario);
   const job = checkObject(`${at}: job`, o.job);
