@@ -39,8 +39,8 @@ export interface ExecutionRecord {
   readonly traceHash: string;
   readonly failure?: FoundFailure;
   /**
-   * The execution's lockdep graph, if the build has one (`Execution.lockdep`): passed through
-   * as is, opaque here; campaigns collect them (CampaignTally.lockdep) for one merged graph.
+   * The execution's lockdep graph (`Execution.lockdep`) as JSON, opaque here; campaigns
+   * collect them (CampaignTally.lockdep, the shard files' lockdep lines) for one merged graph.
    */
   readonly lockdep?: unknown;
 }
@@ -71,8 +71,10 @@ export function* runBlock(s: Scenario, job: CampaignJob, block: Block, control: 
       break;
     }
     const failed = e.verdict.verdict === 'FAILURE';
-    // Typed loosely: the lockdep graph is another part's (execution.ts); absent in builds without it.
-    const lockdep = (e as { lockdep?: unknown }).lockdep;
+    // Opaque here (check/lockdep.ts owns it), and as JSON (its toJSON), so that a block run
+    // on this thread, one run on a worker and a shard file all carry the same plain value.
+    const graph = (e as { lockdep?: unknown }).lockdep;
+    const lockdep: unknown = graph === undefined ? undefined : JSON.parse(JSON.stringify(graph));
     const record: ExecutionRecord = {
       index,
       seed: e.seed,
