@@ -3,7 +3,9 @@
  * often a class was acquired, how often the acquirer found it held (contentions), how long
  * it waited and how long locks of the class were held — total and worst. The RCU row counts
  * read-side sections entered as acquisitions and grace periods waited for as contentions,
- * with their wait; a read-side section's length is not timed (it is the hot path).
+ * with their wait; a read-side section's length is not timed (it is the hot path). Hold
+ * times are over `holdSamples` acquisitions: every one in the sim, one in eight on workers,
+ * where reading the clock twice would double the cost of an uncontended lock/unlock pair.
  *
  * The figures live in a Float64Array so that a hw thread keeps its own in shared memory
  * with plain stores (no atomic per acquisition) and the coordinator sums the threads'
@@ -17,7 +19,8 @@ const WAIT = 2;
 const WAIT_MAX = 3;
 const HOLD = 4;
 const HOLD_MAX = 5;
-const FIELDS = 6;
+const HOLD_SAMPLES = 6;
+const FIELDS = 7;
 export const LOCK_STAT_WORDS = NCLASSES * FIELDS;
 
 export interface LockStatRow {
@@ -26,8 +29,10 @@ export interface LockStatRow {
   readonly contentions: number;
   readonly waitTotal: number;
   readonly waitMax: number;
+  /** Over the holdSamples acquisitions whose hold was timed. */
   readonly holdTotal: number;
   readonly holdMax: number;
+  readonly holdSamples: number;
 }
 
 export class LockStats {
@@ -58,9 +63,12 @@ export class LockStats {
     if (waited > f[i + WAIT_MAX]!) f[i + WAIT_MAX] = waited;
   }
 
+  /** A release; `held` < 0: this acquisition's hold was not timed. */
   released(cls: number, held: number): void {
+    if (held < 0) return;
     const f = this.f64;
     const i = this.at + cls * FIELDS;
+    f[i + HOLD_SAMPLES]!++;
     f[i + HOLD] += held;
     if (held > f[i + HOLD_MAX]!) f[i + HOLD_MAX] = held;
   }
@@ -75,7 +83,7 @@ export class LockStats {
 export function sumRows(stats: readonly LockStats[]): LockStatRow[] {
   const rows: LockStatRow[] = [];
   for (let c = 0; c < NCLASSES; c++) {
-    const r = { class: LOCKDEP_CLASSES[c]!, acquisitions: 0, contentions: 0, waitTotal: 0, waitMax: 0, holdTotal: 0, holdMax: 0 };
+    const r = { class: LOCKDEP_CLASSES[c]!, acquisitions: 0, contentions: 0, waitTotal: 0, waitMax: 0, holdTotal: 0, holdMax: 0, holdSamples: 0 };
     for (const s of stats) {
       const f = s.f64;
       const i = s.at + c * FIELDS;
@@ -85,6 +93,7 @@ export function sumRows(stats: readonly LockStats[]): LockStatRow[] {
       r.waitMax = Math.max(r.waitMax, f[i + WAIT_MAX]!);
       r.holdTotal += f[i + HOLD]!;
       r.holdMax = Math.max(r.holdMax, f[i + HOLD_MAX]!);
+      r.holdSamples += f[i + HOLD_SAMPLES]!;
     }
     if (r.acquisitions > 0 || r.contentions > 0) rows.push(r);
   }

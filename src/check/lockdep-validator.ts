@@ -112,11 +112,11 @@ export class LockdepValidator implements SyncHook {
     if (task.rcuDepth > 0 && task.waited >= 0) {
       throw new SyncViolation('rcu-blocking-in-reader', `${task.name} waited for ${lock.name} inside an RCU read-side section`);
     }
-    const c = classIndex(lock.cls);
+    const c = lock.classId;
     const held = task.held;
     for (let i = 0; i < held.length; i++) {
       const h = held[i]!;
-      const a = classIndex(h.cls);
+      const a = h.classId;
       if (a === c) {
         if (c === VCPU_MUTEX && h.subclass < lock.subclass) continue;
         throw new LockOrderError(
@@ -130,11 +130,11 @@ export class LockdepValidator implements SyncHook {
   }
 
   acquired(task: Task, lock: LockRef, waited: number): void {
-    this.stats?.(task).acquired(classIndex(lock.cls), waited);
+    this.stats?.(task).acquired(lock.classId, waited);
   }
 
   released(task: Task, lock: LockRef, heldFor: number): void {
-    this.stats?.(task).released(classIndex(lock.cls), heldFor);
+    this.stats?.(task).released(lock.classId, heldFor);
   }
 
   readLock(task: Task): void {
@@ -142,7 +142,7 @@ export class LockdepValidator implements SyncHook {
   }
 
   synchronize(task: Task): void {
-    for (const h of task.held) this.edge(task, classIndex(h.cls), RCU_CLASS, undefined);
+    for (const h of task.held) this.edge(task, h.classId, RCU_CLASS, undefined);
   }
 
   synchronized(task: Task, waited: number): void {

@@ -25,17 +25,17 @@
  * with kvm->lock → config_lock: one run that takes two classes against it is reported at
  * once (check/lockdep-validator.ts); the text report marks an observed edge against it.
  */
-import type { LockClass } from '../sync/lock.js';
+import { LOCK_CLASSES, type LockClass } from '../sync/lock.js';
 
-export const LOCKDEP_CLASSES = ['kvm->lock', 'vcpu->mutex', 'config_lock', 'arm_pmus_lock', 'rcu'] as const;
+/** The lock classes (sync/lock.ts, whose indices `LockRef.classId` holds) and the RCU read side. */
+export const LOCKDEP_CLASSES = [...LOCK_CLASSES, 'rcu'] as const;
 export type LockdepClass = (typeof LOCKDEP_CLASSES)[number];
 export const NCLASSES = LOCKDEP_CLASSES.length;
 /** The RCU read side's class index. */
-export const RCU_CLASS = 4;
+export const RCU_CLASS = LOCK_CLASSES.length;
 
-const INDEX: Readonly<Record<LockClass, number>> = { 'kvm->lock': 0, 'vcpu->mutex': 1, config_lock: 2, arm_pmus_lock: 3 };
 export function classIndex(cls: LockClass): number {
-  return INDEX[cls];
+  return LOCK_CLASSES.indexOf(cls);
 }
 
 /** An edge as one bit of a 25-bit mask (from × 5 + to): the whole graph fits one word. */
@@ -219,10 +219,10 @@ export class LockdepGraph {
   }
 }
 
-/** "seed 5 (run 3), step 120, pcpu2 held [vm0 config_lock] took arm_pmus_lock". */
+/** "seed 5, run 3, step 120: pcpu2 held [vm0 config_lock] and took arm_pmus_lock" (no seed: the direct API, a stepper). */
 export function formatOrigin(o: EdgeOrigin): string {
-  const where = [o.seed !== undefined ? `seed ${o.seed}` : 'direct API', o.run !== undefined ? `run ${o.run}` : undefined].filter(Boolean).join(', ');
-  return `${where}, step ${o.step}: ${o.thread} held [${o.held.join(', ')}] and took ${o.took}`;
+  const where = [o.seed !== undefined ? `seed ${o.seed}` : undefined, o.run !== undefined ? `run ${o.run}` : undefined, `step ${o.step}`].filter(Boolean).join(', ');
+  return `${where}: ${o.thread} held [${o.held.join(', ')}] and took ${o.took}`;
 }
 
 /** A cycle as the kernel prints "possible circular locking dependency", with seeds. */

@@ -97,10 +97,13 @@ function formatSync(r: RunReport): string[] {
   const g = LockdepGraph.fromJSON(r.lockdep);
   const edges = g.edges().map((e) => `${e.from} → ${e.to}`);
   return [
-    `lock_stat (${r.lockStatUnit === 'ns' ? 'real time' : 'virtual time'}; rcu: read-side sections, grace periods waited):`,
+    `lock_stat (${r.lockStatUnit === 'ns' ? 'real time; holds timed one in eight' : 'virtual time'}; rcu: read-side sections, grace periods waited):`,
     formatTable(
-      ['class', 'acquisitions', 'contentions', 'wait total', 'wait max', 'hold total', 'hold max'],
-      r.lockStat.map((c) => [c.class, String(c.acquisitions), String(c.contentions), t(c.waitTotal), t(c.waitMax), c.class === 'rcu' ? '-' : t(c.holdTotal), c.class === 'rcu' ? '-' : t(c.holdMax)]),
+      ['class', 'acquisitions', 'contentions', 'wait total', 'wait max', 'hold avg', 'hold max'],
+      r.lockStat.map((c) => {
+        const hold = c.holdSamples > 0;
+        return [c.class, String(c.acquisitions), String(c.contentions), t(c.waitTotal), t(c.waitMax), hold ? t(c.holdTotal / c.holdSamples) : '-', hold ? t(c.holdMax) : '-'];
+      }),
     ),
     `lockdep: ${edges.length > 0 ? edges.join(', ') : 'no nested locking'}`,
     ...g.cycles().flatMap(formatCycle),

@@ -354,12 +354,14 @@ export class SimMachine {
   /** Runs the thread's leaf work up to its next yield; gates and costs the op it yields. */
   private advance(t: Slot): void {
     let r: IteratorResult<SyncOp, unknown>;
-    setCurrentTask(t.task); // the leaf work runs as this thread (assertHeld, rcu_dereference)
+    const outer = setCurrentTask(t.task); // the leaf work runs as this thread (assertHeld, rcu_dereference)
     try {
       r = t.interposed ? this.advanceInterposed(t) : t.op.next();
     } catch (e) {
       this.kill(t, e);
       throw e;
+    } finally {
+      setCurrentTask(outer);
     }
     if (r.done) {
       t.done = true;
@@ -417,10 +419,11 @@ export class SimMachine {
     t.gate = GATE_DONE;
     t.error = e;
     t.pending = undefined;
-    setCurrentTask(t.task);
+    const outer = setCurrentTask(t.task);
     if (t.interposed) closeAbandoned(t.interposed.op);
     t.interposed = undefined;
     closeAbandoned(t.op);
+    setCurrentTask(outer);
     t.task.abandon();
   }
 }

@@ -20,7 +20,9 @@
 import { SyncViolation } from '../check/sync-oracles.js';
 import type { SyncOp } from './seam.js';
 
-export type LockClass = 'kvm->lock' | 'vcpu->mutex' | 'config_lock' | 'arm_pmus_lock';
+/** The lock classes, in the order spec §5.1 declares (lockdep's class ids are these indices). */
+export const LOCK_CLASSES = ['kvm->lock', 'vcpu->mutex', 'config_lock', 'arm_pmus_lock'] as const;
+export type LockClass = (typeof LOCK_CLASSES)[number];
 
 export const LOCK_WORDS = 3;
 const STATE = 0;
@@ -31,6 +33,8 @@ export class LockRef {
   /** Pre-built sync ops, so taking a lock on a hot path allocates nothing. */
   readonly acquire: SyncOp;
   readonly release: SyncOp;
+  /** The class's index in LOCK_CLASSES (lockdep's node, looked up once). */
+  readonly classId: number;
 
   constructor(
     readonly cls: LockClass,
@@ -44,6 +48,7 @@ export class LockRef {
   ) {
     this.acquire = Object.freeze({ kind: 'lock', lock: this });
     this.release = Object.freeze({ kind: 'unlock', lock: this });
+    this.classId = LOCK_CLASSES.indexOf(cls);
   }
 
   /** Owner task id, 0 when free (for reports: may be momentarily stale). */

@@ -94,7 +94,7 @@ export class Task {
         this.acquire(op.lock);
         this.held.push(op.lock);
         if (hook) {
-          this.heldSince.push(this.time());
+          this.heldSince.push(this.holdClock());
           hook.acquired(this, op.lock, this.waited);
         }
         this.waited = -1;
@@ -108,7 +108,7 @@ export class Task {
         const hook = this.hook;
         if (hook) {
           const since = at === this.heldSince.length - 1 ? this.heldSince.pop()! : this.heldSince.splice(at, 1)[0]!;
-          hook.released(this, op.lock, this.time() - since);
+          hook.released(this, op.lock, since < 0 ? -1 : this.time() - since);
         }
         return;
       }
@@ -146,8 +146,13 @@ export class Task {
     return this.held.includes(lock);
   }
 
-  /** The driver's clock for this task (hold times): the `now` the driver keeps, unless it reads a real one. */
+  /** The driver's clock for this task: the `now` the driver keeps, unless it reads a real one. */
   time(): number {
+    return this.now;
+  }
+
+  /** When an acquisition's hold starts, or -1 if the driver does not time this one (sampling). */
+  protected holdClock(): number {
     return this.now;
   }
 
