@@ -79,7 +79,7 @@ const commands: Readonly<Record<string, CommandSpec>> = {
   },
   explore: {
     args: 'SCENARIO|FILE.json',
-    summary: 'search the scenario\'s interleavings in one thread (sim mode): seeded, replayable, shrunk',
+    summary: "search the scenario's interleavings in sim mode (each execution in one thread, on every core): seeded, replayable, shrunk",
     details: [
       'Every pCPU and VMM thread of the scenario is a generator stepped by one strategy in one',
       'thread; every step is named by the execution seed and the choices, so a failure is a',
