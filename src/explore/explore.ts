@@ -150,7 +150,7 @@ export async function exploreCampaign(spec: ScenarioSpec, s: Scenario, o: Explor
     scenario: s.name,
     job,
     build,
-    workers,
+    workers: runner.workers,
     counts,
     failures,
     wallMs: performance.now() - t0,
