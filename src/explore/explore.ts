@@ -16,7 +16,7 @@ import type { CampaignJob } from './campaign-block.js';
 import { CampaignControl } from './campaign-control.js';
 import { reportFailure } from './campaign-failure.js';
 import { LocalRunner } from './campaign-local.js';
-import { planBlocks, type Shard } from './campaign-plan.js';
+import { BLOCK_SIZE, planBlocks, type Shard } from './campaign-plan.js';
 import { PoolRunner } from './campaign-pool.js';
 import { campaignResult, strategySummary } from './campaign-result.js';
 import { searchBlocks } from './campaign-search.js';
@@ -134,7 +134,9 @@ export async function exploreCampaign(spec: ScenarioSpec, s: Scenario, o: Explor
   const t0 = performance.now();
   const build = buildId();
   const job: CampaignJob = { strategy: o.strategy, seed: o.seed, depth: o.depth, maxPreemptions: o.maxPreemptions, maxSteps: o.maxSteps, keepGoing: o.keepGoing };
-  const workers = o.strategy === 'dfs' ? 1 : Math.max(1, o.workers ?? 1);
+  // No more threads than blocks to run: a short campaign does not start idle workers.
+  const blocks = o.strategy === 'dfs' ? 1 : o.runs > 0 ? Math.ceil(o.runs / BLOCK_SIZE) : Infinity;
+  const workers = Math.max(1, Math.min(o.workers ?? 1, blocks));
   const control = new CampaignControl();
   const runner = workers === 1 ? new LocalRunner(s, job, control) : new PoolRunner(workers, spec, job, control);
   const search = await searchBlocks(runner, planBlocks(o, o.shard), control, {
