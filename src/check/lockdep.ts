@@ -149,10 +149,17 @@ export class LockdepGraph {
     this.bits &= ~edgeBit(from, to);
   }
 
-  /** Folds another graph in (`run`: the other's execution index, for origins that lack one). */
-  merge(other: LockdepGraph, run?: number): this {
+  /**
+   * Folds another graph in (`run`: the other's execution index, for origins that lack one).
+   * `upTo`: leave out edges first produced after that execution — a campaign's executions
+   * past its first failure, which are not counted (their edges came first nowhere else, as
+   * the earliest origin of an edge is the one kept).
+   */
+  merge(other: LockdepGraph, run?: number, upTo = Infinity): this {
     for (const [key, o] of other.origins) {
-      this.add(Math.floor(key / NCLASSES), key % NCLASSES, run !== undefined && o.run === undefined ? { ...o, run } : o);
+      const origin = run !== undefined && o.run === undefined ? { ...o, run } : o;
+      if ((origin.run ?? -1) > upTo) continue;
+      this.add(Math.floor(key / NCLASSES), key % NCLASSES, origin);
     }
     return this;
   }

@@ -8,6 +8,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { formatCycle } from '../check/lockdep.js';
 import { parseShard } from '../explore/campaign-plan.js';
 import { exploreCampaign, exploreDefaults, strategyNames, type ExploreResult, type StrategyName } from '../explore/explore.js';
 import { shardText } from '../explore/shard-file.js';
@@ -76,6 +77,16 @@ function duration(ns: number): string {
   return `${(ns / 1e9).toPrecision(3)} s`;
 }
 
+/**
+ * The campaign's lockdep graph: its class dependencies, each with the first seed that
+ * produced it, and every cycle with both chains (check/lockdep.ts formatCycle).
+ */
+function formatCampaignLockdep(r: ExploreResult): string[] {
+  const { edges, cycles } = r.lockdep;
+  const head = `lockdep over the ${r.runs} executions: ${edges.length} class dependenc${edges.length === 1 ? 'y' : 'ies'} (${edges.map((e) => `${e.from} → ${e.to}`).join(', ') || 'none'}), ${cycles.length === 0 ? 'no cycle' : `${cycles.length} cycle${cycles.length === 1 ? '' : 's'}`}`;
+  return [head, ...cycles.flatMap((c) => formatCycle(c).map((l) => `  ${l}`))];
+}
+
 /** The text report of a campaign: explore's, and merge's of its shards. */
 export function formatExplore(r: ExploreResult): string {
   const wallNs = r.wallMs * 1e6;
@@ -105,7 +116,18 @@ export function formatExplore(r: ExploreResult): string {
       );
     }
   });
+  out.push('', ...formatCampaignLockdep(r));
   const first = r.failures[0];
-  out.push('', first ? `FAILURE: ${first.oracle} — ${first.reason}` : r.interrupted ? 'SUCCESS (interrupted: of the executions that ran)' : 'SUCCESS');
+  const acrossRuns = r.lockdep.cycles.find((c) => c.acrossRuns);
+  out.push(
+    '',
+    first
+      ? `FAILURE: ${first.oracle} — ${first.reason}`
+      : acrossRuns
+        ? `FAILURE: ${acrossRuns.rcu ? 'rcu-synchronize-under-reader-lock' : 'lock-order'} — lockdep: ${formatCycle(acrossRuns)[0]}`
+        : r.interrupted
+          ? 'SUCCESS (interrupted: of the executions that ran)'
+          : 'SUCCESS',
+  );
   return out.join('\n');
 }

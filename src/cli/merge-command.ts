@@ -9,7 +9,7 @@ import { toJson, type ParsedArgs } from './args.js';
 import { formatExplore } from './explore-command.js';
 
 export function mergeCommand(args: ParsedArgs): number {
-  const { result } = mergeShards(args.positionals);
+  const result = mergeShards(args.positionals);
   console.log(args.flags.has('json') ? toJson(result) : formatExplore(result));
   return result.verdict === 'SUCCESS' ? 0 : 1;
 }

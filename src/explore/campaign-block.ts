@@ -5,6 +5,7 @@
  * campaign needs of each: small records, plus the schedule of a failing one so that any
  * thread can replay it.
  */
+import { LockdepGraph, type LockdepJson } from '../check/lockdep.js';
 import type { OracleName } from '../check/verdict.js';
 import type { Scenario } from '../engine/scenario.js';
 import type { CampaignControl } from './campaign-control.js';
@@ -38,11 +39,6 @@ export interface ExecutionRecord {
   readonly virtualNs: number;
   readonly traceHash: string;
   readonly failure?: FoundFailure;
-  /**
-   * The execution's lockdep graph (`Execution.lockdep`) as JSON, opaque here; campaigns
-   * collect them (CampaignTally.lockdep, the shard files' lockdep lines) for one merged graph.
-   */
-  readonly lockdep?: unknown;
 }
 
 export interface BlockResult {
@@ -54,6 +50,12 @@ export interface BlockResult {
   readonly exhausted: boolean;
   /** The strategy's own report lines (DFS: how far the search got). */
   readonly summary: readonly string[];
+  /**
+   * The lockdep graph of the block's executions, each edge stamped with the execution's
+   * index and seed where it first appeared (check/lockdep.ts), as JSON: the same plain value
+   * from this thread, a pool worker or a shard file.
+   */
+  readonly lockdep: LockdepJson;
 }
 
 /**
@@ -63,6 +65,7 @@ export interface BlockResult {
 export function* runBlock(s: Scenario, job: CampaignJob, block: Block, control: CampaignControl): Generator<ExecutionRecord, BlockResult> {
   const strategy = makeStrategy({ ...job, seed: block.seed });
   const executions: ExecutionRecord[] = [];
+  const lockdep = new LockdepGraph();
   let exhausted = false;
   for (let index = block.first; index < block.first + block.count && !control.stopped(index); index++) {
     const e = runExecution(s, strategy, { maxSteps: job.maxSteps, stopOnFailure: true });
@@ -71,10 +74,7 @@ export function* runBlock(s: Scenario, job: CampaignJob, block: Block, control: 
       break;
     }
     const failed = e.verdict.verdict === 'FAILURE';
-    // Opaque here (check/lockdep.ts owns it), and as JSON (its toJSON), so that a block run
-    // on this thread, one run on a worker and a shard file all carry the same plain value.
-    const graph = (e as { lockdep?: unknown }).lockdep;
-    const lockdep: unknown = graph === undefined ? undefined : JSON.parse(JSON.stringify(graph));
+    lockdep.merge(e.lockdep, index);
     const record: ExecutionRecord = {
       index,
       seed: e.seed,
@@ -83,12 +83,11 @@ export function* runBlock(s: Scenario, job: CampaignJob, block: Block, control: 
       virtualNs: e.virtualNs,
       traceHash: e.traceHash,
       ...(failed ? { failure: { oracle: e.verdict.oracle!, reason: e.verdict.reason!, switches: e.switches, migrations: e.migrations } } : {}),
-      ...(lockdep !== undefined ? { lockdep } : {}),
     };
     executions.push(record);
     control.ran(e.steps, failed);
     yield record;
     if (failed && !job.keepGoing) break;
   }
-  return { block: block.index, first: block.first, executions, exhausted, summary: strategy.summary(executions.length) };
+  return { block: block.index, first: block.first, executions, exhausted, summary: strategy.summary(executions.length), lockdep: lockdep.toJSON() };
 }

@@ -2,6 +2,7 @@
  * A campaign's report (API.md "Exploration") from its tally: one builder for `explore`, on
  * any number of workers, and for `merge` of shards, so the two cannot disagree.
  */
+import type { LockdepGraph } from '../check/lockdep.js';
 import type { CampaignJob } from './campaign-block.js';
 import type { Shard } from './campaign-plan.js';
 import { makeStrategy } from './campaign-strategy.js';
@@ -21,6 +22,8 @@ export interface ResultInput {
   readonly searchMs: number;
   readonly interrupted: boolean;
   readonly summary: readonly string[];
+  /** The counted executions' lockdep graph. */
+  readonly lockdep: LockdepGraph;
   readonly shard?: Shard;
   /** Merged from this many shards. */
   readonly shards?: number;
@@ -28,8 +31,9 @@ export interface ResultInput {
 
 export function campaignResult(i: ResultInput): ExploreResult {
   const { counts: c } = i;
+  const cycles = i.lockdep.cycles();
   return {
-    verdict: i.failures.length > 0 ? 'FAILURE' : 'SUCCESS',
+    verdict: i.failures.length > 0 || cycles.some((x) => x.acrossRuns) ? 'FAILURE' : 'SUCCESS',
     scenario: i.scenario,
     strategy: i.job.strategy,
     build: i.build,
@@ -46,6 +50,7 @@ export function campaignResult(i: ResultInput): ExploreResult {
     interrupted: i.interrupted,
     summary: i.summary,
     failures: i.failures,
+    lockdep: { edges: i.lockdep.edges(), cycles },
     ...(i.shard ? { shard: i.shard } : {}),
     ...(i.shards ? { shards: i.shards } : {}),
   };

@@ -50,8 +50,8 @@ export async function searchBlocks(runner: BlockRunner, blocks: Iterator<Block>,
         tally.addFailure(e as FailingRecord);
         if (!o.keepGoing) control.cutAt(e.index);
       }
-      if (e.lockdep !== undefined) tally.addLockdep({ index: e.index, seed: e.seed, graph: e.lockdep });
     }
+    tally.addLockdep(r.lockdep);
     strategySummary = r.summary;
     exhausted ||= r.exhausted;
   };

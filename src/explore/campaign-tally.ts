@@ -7,6 +7,7 @@
  * not counted (`discarded`), exactly as a one-thread campaign would never have run them.
  * Failures are listed fastest-failing first: fewest steps, then lowest index.
  */
+import { LockdepGraph, type LockdepJson } from '../check/lockdep.js';
 
 /** The per-execution figures of one block that the totals need, index `first` onwards. */
 export interface BlockRecord {
@@ -15,13 +16,6 @@ export interface BlockRecord {
   readonly steps: readonly number[];
   readonly migrations: readonly number[];
   readonly virtualNs: readonly number[];
-}
-
-/** An execution's lockdep graph (opaque here), for merging into one campaign graph. */
-export interface LockdepSample {
-  readonly index: number;
-  readonly seed: number;
-  readonly graph: unknown;
 }
 
 export interface CampaignCounts {
@@ -38,7 +32,7 @@ export interface CampaignCounts {
 export class CampaignTally<F extends { readonly index: number; readonly steps: number }> {
   private readonly blocks: BlockRecord[] = [];
   private readonly found: F[] = [];
-  private readonly samples: LockdepSample[] = [];
+  private readonly graphs: LockdepJson[] = [];
   private cut = Infinity;
 
   constructor(private readonly keepGoing: boolean) {}
@@ -57,8 +51,9 @@ export class CampaignTally<F extends { readonly index: number; readonly steps: n
     if (!this.keepGoing) this.cut = Math.min(this.cut, f.index);
   }
 
-  addLockdep(s: LockdepSample): void {
-    this.samples.push(s);
+  /** A lockdep graph of some of the campaign's executions (a block's, a shard's). */
+  addLockdep(g: LockdepJson): void {
+    this.graphs.push(g);
   }
 
   counts(): CampaignCounts {
@@ -98,9 +93,11 @@ export class CampaignTally<F extends { readonly index: number; readonly steps: n
       .filter((b) => b.steps.length > 0);
   }
 
-  /** The counted executions' lockdep graphs, in index order. */
-  lockdep(): LockdepSample[] {
-    return this.samples.filter((s) => s.index <= this.cut).sort((a, b) => a.index - b.index);
+  /** The lockdep graph of the counted executions: one graph, whatever order its parts came in. */
+  lockdep(): LockdepGraph {
+    const g = new LockdepGraph();
+    for (const part of this.graphs) g.merge(LockdepGraph.fromJSON(part), undefined, this.cut);
+    return g;
   }
 
   private sorted(): BlockRecord[] {

@@ -21,7 +21,8 @@ import { PoolRunner } from './campaign-pool.js';
 import { campaignResult, strategySummary } from './campaign-result.js';
 import { searchBlocks } from './campaign-search.js';
 import type { StrategyName } from './campaign-strategy.js';
-import type { BlockRecord, LockdepSample } from './campaign-tally.js';
+import type { BlockRecord } from './campaign-tally.js';
+import type { LockdepCycle, LockdepEdge, LockdepGraph } from '../check/lockdep.js';
 
 export { makeStrategy, strategyNames, type StrategyName } from './campaign-strategy.js';
 
@@ -95,6 +96,13 @@ export interface ExploreResult {
   readonly summary: readonly string[];
   /** Fastest-failing first: fewest steps, then the lowest execution index. */
   readonly failures: readonly FailureReport[];
+  /**
+   * The campaign's lockdep graph over every counted execution (check/lockdep.ts): each class
+   * dependency with the seed, execution and step that first produced it, and its cycles. A
+   * cycle whose orders come from different executions (`acrossRuns`) fails the campaign —
+   * no single execution showed it, so no failure above names it.
+   */
+  readonly lockdep: { readonly edges: readonly LockdepEdge[]; readonly cycles: readonly LockdepCycle[] };
   /** The slice this campaign ran (`--shard i/N`). */
   readonly shard?: Shard;
   /** `vpmu-lab merge`: the number of shards merged. */
@@ -107,8 +115,8 @@ export interface Campaign {
   readonly job: CampaignJob;
   /** The counted executions' figures, block by block. */
   readonly blocks: readonly BlockRecord[];
-  /** The counted executions' lockdep graphs (opaque, one per execution that has one): to be merged into one campaign graph. */
-  readonly lockdep: readonly LockdepSample[];
+  /** The counted executions' lockdep graph (a shard file keeps it for the merge). */
+  readonly lockdep: LockdepGraph;
 }
 
 /** What `explore` does unless told otherwise (the CLI's and the testing export's defaults). */
@@ -148,6 +156,7 @@ export async function exploreCampaign(spec: ScenarioSpec, s: Scenario, o: Explor
   const context = { spec, scenario: s, job, build, outDir: o.outDir, shrinkMs: o.shrinkMs };
   const failures = search.tally.failures().map((f) => reportFailure(context, f));
   const counts = search.tally.counts();
+  const lockdep = search.tally.lockdep();
   const result = campaignResult({
     scenario: s.name,
     job,
@@ -159,7 +168,8 @@ export async function exploreCampaign(spec: ScenarioSpec, s: Scenario, o: Explor
     searchMs: search.searchMs,
     interrupted: o.signal?.aborted === true,
     summary: strategySummary(job, threadNames(s).length, counts, search.strategySummary),
+    lockdep,
     ...(o.shard ? { shard: o.shard } : {}),
   });
-  return { result, job, blocks: search.tally.countedBlocks(), lockdep: search.tally.lockdep() };
+  return { result, job, blocks: search.tally.countedBlocks(), lockdep };
 }

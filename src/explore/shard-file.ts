@@ -4,7 +4,7 @@
  *   {"type":"shard", "format":"vpmu-lab-shard/1", "build", "scenario", "job", "runs", "blockSize", "shard":{"index","count"}}
  *   {"type":"block", "block", "first", "steps":[…], "migrations":[…], "virtualNs":[…]}   one per block run, in block order
  *   {"type":"failure", …a failure of the explore report, with its "index"}              fastest-failing first
- *   {"type":"lockdep", "index", "seed", "graph"}                                        executions with a lockdep graph
+ *   {"type":"lockdep", "graph"}                                                          the counted executions' lockdep graph
  *   {"type":"summary", "verdict", "runs", "steps", "workers", "wallMs", "searchMs", "interrupted"}   last
  *
  * The header names the campaign (merge refuses shards of different ones); a block line holds
@@ -19,7 +19,8 @@ import { checkArray, checkObject, intValue, isInt } from '../host/validate.js';
 import type { CampaignJob } from './campaign-block.js';
 import { BLOCK_SIZE, type Shard } from './campaign-plan.js';
 import { strategyNames } from './campaign-strategy.js';
-import type { BlockRecord, LockdepSample } from './campaign-tally.js';
+import type { BlockRecord } from './campaign-tally.js';
+import { LockdepGraph, type LockdepJson } from '../check/lockdep.js';
 import type { Campaign, ExploreResult, FailureReport } from './explore.js';
 
 export const SHARD_FORMAT = 'vpmu-lab-shard/1';
@@ -52,7 +53,7 @@ export interface ShardContent {
   readonly header: ShardHeader;
   readonly blocks: readonly BlockRecord[];
   readonly failures: readonly FailureReport[];
-  readonly lockdep: readonly LockdepSample[];
+  readonly lockdep: readonly LockdepJson[];
   readonly summary: ShardSummary;
 }
 
@@ -66,7 +67,7 @@ export function shardText(c: Campaign, spec: ScenarioSpec, runs: number): string
     header,
     ...c.blocks.map((b) => ({ type: 'block', ...b })),
     ...r.failures.map((f) => ({ type: 'failure', ...f })),
-    ...c.lockdep.map((l) => ({ type: 'lockdep', ...l })),
+    { type: 'lockdep', graph: c.lockdep.toJSON() },
     summary,
   ];
   return lines.map((l) => JSON.stringify(l) + '\n').join('');
@@ -96,13 +97,13 @@ export function readShard(file: string): ShardContent {
   if (last === 0 || objects[last]!.type !== 'summary') throw new VpmuLabError(`${file}:${last + 1}: the summary line is missing (the shard did not finish writing, or the file was cut short)`);
   const blocks: BlockRecord[] = [];
   const failures: FailureReport[] = [];
-  const lockdep: LockdepSample[] = [];
+  const lockdep: LockdepJson[] = [];
   for (let k = 1; k < last; k++) {
     const at = `${file}:${k + 1}`;
     const { type, ...o } = objects[k]!;
     if (type === 'block') blocks.push(checkBlock(at, o, header, blocks.at(-1)));
     else if (type === 'failure') failures.push(checkFailure(at, o));
-    else if (type === 'lockdep') lockdep.push({ index: intValue(`${at}: index`, o.index, 0, 2 ** 53), seed: intValue(`${at}: seed`, o.seed, 0, 2 ** 53), graph: o.graph });
+    else if (type === 'lockdep') lockdep.push(checkLockdep(at, o.graph));
     else throw badField(`${at}: type`, '"block", "failure", "lockdep" or (last) "summary"', type);
   }
   const summary = checkSummary(`${file}:${last + 1}`, objects[last]!, blocks);
@@ -110,6 +111,14 @@ export function readShard(file: string): ShardContent {
     if (!blocks.some((b) => f.index >= b.first && f.index < b.first + b.steps.length)) throw new VpmuLabError(`${file}: the failure at execution ${f.index} lies in no block of the file`);
   }
   return { file, header, blocks, failures, lockdep, summary };
+}
+
+function checkLockdep(at: string, graph: unknown): LockdepJson {
+  try {
+    return LockdepGraph.fromJSON(graph).toJSON();
+  } catch (e) {
+    throw new VpmuLabError(`${at}: graph: ${(e as Error).message}`);
+  }
 }
 
 function checkHeader(at: string, o: Record<string, unknown>): ShardHeader {

@@ -10,17 +10,11 @@ import { resolveScenario } from '../engine/scenario.js';
 import { threadNames } from '../engine/messages.js';
 import { VpmuLabError } from '../host/errors.js';
 import { campaignResult, strategySummary } from './campaign-result.js';
-import { CampaignTally, type LockdepSample } from './campaign-tally.js';
+import { CampaignTally } from './campaign-tally.js';
 import type { ExploreResult, FailureReport } from './explore.js';
 import { readShard, type ShardContent, type ShardHeader } from './shard-file.js';
 
-export interface Merged {
-  readonly result: ExploreResult;
-  /** The counted executions' lockdep graphs, from every shard, in index order. */
-  readonly lockdep: readonly LockdepSample[];
-}
-
-export function mergeShards(files: readonly string[]): Merged {
+export function mergeShards(files: readonly string[]): ExploreResult {
   if (files.length === 0) throw new VpmuLabError('expected shard files (written by explore --shard i/N --shard-out FILE)');
   const shards = files.map(readShard);
   sameCampaign(shards);
@@ -45,9 +39,10 @@ export function mergeShards(files: readonly string[]): Merged {
     searchMs: Math.max(...shards.map((s) => s.summary.searchMs)),
     interrupted: shards.some((s) => s.summary.interrupted),
     summary: strategySummary(job, threadNames(scenario).length, counts, []),
+    lockdep: tally.lockdep(),
     shards: shards.length,
   });
-  return { result, lockdep: tally.lockdep() };
+  return result;
 }
 
 /** Every file a different shard of the same campaign, and every shard there. */

@@ -36,11 +36,11 @@ const commands: Record<string, { options: string[]; accepts: string[] | (() => s
     accepts: ['kvmtool', '--host', 'rk3588', '--profile', 'mainline', '--vcpus', '2', '--main-cpu', '0', '--vcpu-cpus', '4,5', '--affinity', '4-7', '--irq', '23', '--json'],
   },
   run: {
-    options: ['duration', 'quanta', 'policy', 'profile', 'design', 'seed', 'record', 'json', 'quiet'],
+    options: ['duration', 'quanta', 'policy', 'profile', 'design', 'no-oracle', 'bug', 'seed', 'record', 'json', 'quiet'],
     accepts: ['flagship', '--duration', '100', '--quanta', '1', '--seed', '3', '--policy', 'pinned', '--profile', 'fixed-counters-only', '--design', 'rcu', '--record', join(tmpdir(), 'vpmu-help-run.json'), '--json', '--quiet'],
   },
   explore: {
-    options: ['strategy', 'runs', 'seed', 'depth', 'max-preemptions', 'budget', 'max-steps', 'keep-going', 'shrink-budget', 'out', 'duration', 'quanta', 'policy', 'profile', 'design', 'json', 'quiet'],
+    options: ['strategy', 'runs', 'seed', 'depth', 'max-preemptions', 'budget', 'max-steps', 'keep-going', 'shrink-budget', 'out', 'workers', 'shard', 'shard-out', 'duration', 'quanta', 'policy', 'profile', 'design', 'no-oracle', 'bug', 'json', 'quiet'],
     accepts: [
       'nr-counters-race', '--strategy', 'pct', '--runs', '3', '--seed', '3', '--depth', '2', '--max-preemptions', '1', '--budget', '2000',
       '--max-steps', '500', '--keep-going', '--shrink-budget', '0', '--out', tmpdir(), '--duration', '100', '--quanta', '1',
@@ -83,7 +83,7 @@ describe('vpmu-lab <command> --help', () => {
   it('an unknown option is still an error that lists the valid ones', () => {
     const r = cli('run', 'flagship', '--bogus');
     expect(r.code).toBe(2);
-    expect(r.err.trim()).toBe('vpmu-lab run: unknown option --bogus; valid options: --duration, --quanta, --policy, --profile, --design, --seed, --record, --json, --quiet, --help');
+    expect(r.err.trim()).toBe('vpmu-lab run: unknown option --bogus; valid options: --duration, --quanta, --policy, --profile, --design, --no-oracle, --bug, --seed, --record, --json, --quiet, --help');
   });
 
   it('the top-level usage shows every command with all its options', () => {

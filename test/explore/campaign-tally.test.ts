@@ -4,10 +4,16 @@
  * a later block reported its failure first; failures are listed fastest-failing first.
  */
 import { describe, expect, it } from 'vitest';
+import { LockdepGraph, type EdgeOrigin } from '../../src/check/lockdep.js';
 import { CampaignTally, type BlockRecord } from '../../src/explore/campaign-tally.js';
 
 const block = (b: number, steps: number[]): BlockRecord => ({ block: b, first: b * 4, steps, migrations: steps.map(() => 1), virtualNs: steps.map((s) => s / 3) });
 const fail = (index: number, steps: number) => ({ index, steps, name: `f${index}` });
+const graph = (...edges: [number, number, EdgeOrigin][]) => {
+  const g = new LockdepGraph();
+  for (const [a, b, o] of edges) g.add(a, b, o);
+  return g.toJSON();
+};
 
 describe('campaign tally', () => {
   it('stop at the first failure: the lowest index wins whatever finished first; what ran after it is discarded', () => {
@@ -18,13 +24,14 @@ describe('campaign tally', () => {
     t.addBlock(block(2, [1, 1, 1, 1]));
     t.addBlock(block(0, [5, 6, 7]));
     t.addFailure(fail(2, 7));
-    t.addLockdep({ index: 1, seed: 11, graph: 'a' });
-    t.addLockdep({ index: 4, seed: 44, graph: 'b' });
+    t.addLockdep(graph([0, 2, { seed: 11, run: 1, step: 3, thread: 't', held: ['a'], took: 'b' }]));
+    t.addLockdep(graph([2, 4, { seed: 44, run: 4, step: 9, thread: 't', held: ['c'], took: 'rcu' }]));
     expect(t.cutoff).toBe(2);
     expect(t.counts()).toEqual({ runs: 3, steps: 18, migrations: 3, virtualNs: 6, longest: 7, discarded: 6 });
     expect(t.failures().map((f) => f.index)).toEqual([2]);
     expect(t.countedBlocks()).toEqual([{ block: 0, first: 0, steps: [5, 6, 7], migrations: [1, 1, 1], virtualNs: [5 / 3, 2, 7 / 3] }]);
-    expect(t.lockdep()).toEqual([{ index: 1, seed: 11, graph: 'a' }]);
+    // The edge first produced by execution 4, after the cut, is not the campaign's.
+    expect(t.lockdep().edges().map((e) => [e.from, e.to, e.origin.seed])).toEqual([['kvm->lock', 'config_lock', 11]]);
   });
 
   it('keep going: everything counts; failures fastest-failing first, then by index', () => {
