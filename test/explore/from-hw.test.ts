@@ -46,7 +46,7 @@ describe('hw failure → replayable sim schedule', () => {
       // Every recorded run is followed to its stop, whatever its verdict.
       expect(r.divergence).toBeUndefined();
       expect(r.reproduced).toBe(true);
-      expect(r.logSteps).toBeGreaterThan(100);
+      expect(r.logSteps).toBeGreaterThan(10); // a failing run may end at its first KVM_RUN
       if (r.hwVerdict === 'FAILURE') failing = r;
     }
     expect(failing, 'no recorded config-race run failed in 12 tries').toBeDefined();
