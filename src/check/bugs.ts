@@ -112,6 +112,14 @@ const catalog = [
     oracle: 'cycle-counter-on-current-pmu',
   },
   {
+    name: 'pmu-list-removal',
+    item: 18,
+    source: 'Marc Zyngier\'s review of the RCU arm_pmus conversion: lockless readers are safe only because entries are never removed (the bug: a PMU unplugged and freed)',
+    summary: 'a republish of arm_pmus unplugs the first PMU and frees it after a grace period, while VMs and perf events still hold it',
+    scenario: 'pmu-list-race',
+    oracle: 'rcu-reclaimed-read',
+  },
+  {
     name: 'overflow-at-64-bits',
     item: 20,
     source: 'Marc Zyngier v6.2: "KVM: arm64: PMU: Fix period computation for 64bit counters with 32bit overflow" (reverted)',

@@ -59,7 +59,7 @@ export function buildReport(
     vms: world.vms.map((vm, i) => ({
       id: i,
       config: s.vms[i]!.config,
-      pmu: vm.armPmu >= 0 ? world.host.pmuOf(vm.armPmu).name : null,
+      pmu: world.host.pmuName(vm.armPmu),
       nrCounters: vm.nrPmuCounters,
       supportedCpus: formatCpuList(vm.supportedCpuList()),
       hasRanOnce: vm.hasRanOnce(),
@@ -98,7 +98,7 @@ export function buildReport(
 function crashOf(world: World, control: Control, v: number): Pick<RunReport['vcpus'][number], 'crash' | 'crashRecord'> {
   if (control.crashKind(v) === CRASH.NONE) return {}; // the common case: no record to decode
   const c = control.crash(v);
-  const pmu = (entry: number) => (entry >= 0 ? world.host.pmuOf(entry).name : null);
+  const pmu = (entry: number) => world.host.pmuName(entry);
   return {
     crash: c.kind === CRASH.UNDEF ? 'undef' : 'workload',
     crashRecord: {

@@ -73,6 +73,12 @@ export class HostModel {
     return this.topology.pmus[this.list.source(entry)]!;
   }
 
+  /** For reports read after a run (the control plane): a PMU's name, or what became of it. */
+  pmuName(entry: number): string | null {
+    if (entry < 0) return null;
+    return this.list.freed(entry) ? `(arm_pmus entry ${entry}, freed)` : this.pmuOf(entry).name;
+  }
+
   /** Max counters of a host PMU for a VM (spec §1.4 steps 2 and 4; step 1 is the caller's). */
   maxCounters(entry: number): number {
     if (this.topology.appleImpdefTraps) return 1;

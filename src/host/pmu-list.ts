@@ -31,7 +31,10 @@
  * walks bare), free-before-grace-period (the writer does not wait; also design
  * 'rcu-no-grace-period', its older name), synchronize-under-reader-lock (the emptiness
  * test takes arm_pmus_lock inside a read-side section), config-lock-inversion (the writer
- * takes each VM's config_lock under arm_pmus_lock).
+ * takes each VM's config_lock under arm_pmus_lock), pmu-list-removal (§8 item 18: a
+ * republish unplugs the first PMU — its node leaves the list and, after the grace period,
+ * its object is freed, though VMs and perf events still hold its index, as the kernel's
+ * `kvm->arch.arm_pmu` holds a pointer outside any read-side section).
  */
 import type { PlantedBugs } from '../check/bugs.js';
 import { SyncViolation } from '../check/sync-oracles.js';
@@ -94,6 +97,8 @@ export class PmuList {
   private configLocks: readonly LockRef[] = [];
   /** The writer reclaims without a grace period (planted, or design rcu-no-grace-period). */
   private skipGracePeriod: boolean;
+  /** Planted pmu-list-removal: the entry unplugged, freed after the grace period (-1: none yet). */
+  private unplugged = -1;
 
   constructor(
     readonly region: Region,
@@ -140,19 +145,36 @@ export class PmuList {
     return TABLE + i * ENTRY_WORDS;
   }
 
+  /**
+   * A PMU object, checked for use after free: only planted pmu-list-removal frees one, while
+   * whoever kept its index (a VM's arm_pmu, a perf event) may still dereference it (§8 item 18).
+   */
+  private object(i: number): number {
+    const at = this.entry(i);
+    if (this.freed(i)) {
+      throw new RcuViolation(`a PMU pointer held across its removal from arm_pmus: arm_pmus entry ${i} was freed (§8 item 18)`);
+    }
+    return at;
+  }
+
+  /** Whether entry `i` was freed (planted pmu-list-removal), for reports: no check. */
+  freed(i: number): boolean {
+    return this.i32[this.entry(i) + E_SOURCE] === POISON;
+  }
+
   // --- PMU objects: stable once published, read lock-free ---
   /** Registered PMUs (one load, like list_empty's). */
   count(): number {
     return Atomics.load(this.i32, REGISTERED);
   }
   source(i: number): number {
-    return this.i32[this.entry(i) + E_SOURCE]!;
+    return this.i32[this.object(i) + E_SOURCE]!;
   }
   type(i: number): number {
-    return this.i32[this.entry(i) + E_TYPE]!;
+    return this.i32[this.object(i) + E_TYPE]!;
   }
   covers(i: number, cpu: number): boolean {
-    return i >= 0 && cpumaskHas(this.i32, this.entry(i) + E_CPUS, cpu);
+    return i >= 0 && cpumaskHas(this.i32, this.object(i) + E_CPUS, cpu);
   }
   copyCpus(i: number, dst: Int32Array, dstAt: number): void {
     const at = this.entry(i) + E_CPUS;
@@ -195,7 +217,17 @@ export class PmuList {
    * writes than the list has room for appends.
    */
   republish(): Op<boolean> {
+    if (this.bugs['pmu-list-removal']) return this.update((to, n) => this.unplugFirst(to, n));
     return this.update(() => true);
+  }
+
+  /** Planted pmu-list-removal: the copy loses its first node (once, while another PMU remains). */
+  private unplugFirst(to: number, n: number): boolean {
+    if (n < 2 || this.unplugged >= 0) return true;
+    this.unplugged = this.i32[to + 1]!;
+    this.i32.copyWithin(to + 1, to + 2, to + 1 + n);
+    this.i32[to] = n - 1;
+    return true;
   }
 
   /**
@@ -221,6 +253,7 @@ export class PmuList {
         this.i32[PIPE + cur] = PIPE_GRACE_PERIOD_ENDED;
       }
       this.i32.fill(POISON, from, from + SNAPSHOT_WORDS);
+      if (this.unplugged >= 0) this.i32.fill(POISON, this.entry(this.unplugged), this.entry(this.unplugged) + ENTRY_WORDS); // kfree(arm_pmu)
       Atomics.add(this.i32, RECLAIMED, 1);
       return true;
     } finally {

@@ -38,9 +38,11 @@ describe('the catalog', () => {
     }
   });
 
-  it('covers spec §8 items 3, 4, 5, 8, 9, 10, 11, 12, 13, 17, 20, 25 and 26', () => {
+  it('covers spec §8 items 3, 4, 5, 8, 9, 10, 11, 12, 13, 17, 18, 20, 24, 25 and 26, and the five design bugs', () => {
     const items = new Set(bugCatalog.map((b) => b.item));
-    for (const i of [3, 4, 5, 8, 9, 10, 11, 12, 13, 17, 20, 25, 26]) expect(items, `item ${i}`).toContain(i);
+    for (const i of [3, 4, 5, 8, 9, 10, 11, 12, 13, 17, 18, 20, 24, 25, 26]) expect(items, `item ${i}`).toContain(i);
+    const names = new Set(bugNames as readonly string[]);
+    for (const d of ['no-per-load-check', 'reader-outside-read-section', 'free-before-grace-period', 'config-lock-inversion', 'synchronize-under-reader-lock']) expect(names).toContain(d);
   });
 
   it('vpmu-lab bugs --json prints the API.md shape; an unknown --bug lists the valid names and exits 2', () => {
