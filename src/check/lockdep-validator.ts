@@ -21,7 +21,7 @@ import { LockOrderError, type LockRef } from '../sync/lock.js';
 import type { SyncHook, Task } from '../sync/task.js';
 import { classIndex, DECLARED_MASK, edgeBit, findPath, formatOrigin, LOCKDEP_CLASSES, LockdepGraph, RCU_CLASS, type EdgeOrigin } from './lockdep.js';
 import type { LockStats } from './lock-stat.js';
-import { SyncViolation } from './sync-oracles.js';
+import { SyncViolation, syncOracleOn, syncViolated } from './sync-oracles.js';
 
 const VCPU_MUTEX = classIndex('vcpu->mutex');
 
@@ -110,7 +110,7 @@ export class LockdepValidator implements SyncHook {
   acquire(task: Task, lock: LockRef): void {
     // The sim knows before the step that the lock was held when the thread reached it.
     if (task.rcuDepth > 0 && task.waited >= 0) {
-      throw new SyncViolation('rcu-blocking-in-reader', `${task.name} waited for ${lock.name} inside an RCU read-side section`);
+      syncViolated('rcu-blocking-in-reader', `${task.name} waited for ${lock.name} inside an RCU read-side section`);
     }
     const c = lock.classId;
     const held = task.held;
@@ -118,7 +118,7 @@ export class LockdepValidator implements SyncHook {
       const h = held[i]!;
       const a = h.classId;
       if (a === c) {
-        if (c === VCPU_MUTEX && h.subclass < lock.subclass) continue;
+        if ((c === VCPU_MUTEX && h.subclass < lock.subclass) || !syncOracleOn('lock-order')) continue;
         throw new LockOrderError(
           `possible recursive locking: ${task.name} takes ${lock.name} while holding ${h.name} (both ${lock.cls})` +
             (c === VCPU_MUTEX ? '; vCPU mutexes nest only in increasing vCPU id' : ''),
@@ -155,20 +155,21 @@ export class LockdepValidator implements SyncHook {
     const known = this.edges.add(from, to, raw);
     const back = findPath(known | DECLARED_MASK, to, from);
     if (!back) return;
-    const error = this.cycle(raw, from, to, back, known);
+    const rcu = from === RCU_CLASS || to === RCU_CLASS || back.includes(RCU_CLASS);
+    if (!syncOracleOn(rcu ? 'rcu-synchronize-under-reader-lock' : 'lock-order')) return;
+    const error = this.cycle(raw, from, to, back, known, rcu);
     if (this.forgetReported) this.edges.forget?.(from, to);
     throw error;
   }
 
   /** The error for an edge that closes a cycle: both chains, with their origins. */
-  private cycle(raw: RawOrigin, from: number, to: number, back: readonly number[], known: number): Error {
+  private cycle(raw: RawOrigin, from: number, to: number, back: readonly number[], known: number, rcu: boolean): Error {
     const names = originNames(raw);
     const chain = back.slice(1).map((b, i) => {
       const a = back[i]!;
       const o = (known & edgeBit(a, b)) !== 0 ? this.edges.origin(a, b) : undefined;
       return `${LOCKDEP_CLASSES[a]} → ${LOCKDEP_CLASSES[b]}: ${o ? formatOrigin(o) : 'declared by spec §5.1'}`;
     });
-    const rcu = from === RCU_CLASS || to === RCU_CLASS || back.includes(RCU_CLASS);
     const message =
       `${raw.task.name} ${raw.took ? `takes ${names.took}` : 'waits for a grace period'} holding [${names.held.join(', ')}] (step ${raw.step}): ` +
       `${LOCKDEP_CLASSES[from]} → ${LOCKDEP_CLASSES[to]} closes a cycle with ${chain.join('; ')}`;

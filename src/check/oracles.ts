@@ -11,6 +11,7 @@
  * profile: the planted bug is the hole re-opened in a kernel that claims to close it.
  */
 import { unknownName } from '../host/errors.js';
+import { SYNC_ORACLES } from './sync-oracles.js';
 
 export const MODEL_ORACLES = Object.freeze({
   'arm-pmu-chosen': '§8 item 3: after the first PMU INIT arm_pmu is set, and only a SET_PMU before the first run changes it',
@@ -31,6 +32,18 @@ export const MODEL_ORACLES = Object.freeze({
 export type ModelOracleName = keyof typeof MODEL_ORACLES;
 export const modelOracleNames = Object.freeze(Object.keys(MODEL_ORACLES)) as readonly ModelOracleName[];
 
+/**
+ * Every oracle `--no-oracle` can switch off: the model oracles, the synchronisation oracles
+ * (sync-oracles.ts, switched in each thread by `setSyncOraclesOff`) and lockdep's lock order.
+ */
+export const switchableOracleNames: readonly string[] = Object.freeze([...modelOracleNames, ...Object.keys(SYNC_ORACLES), 'lock-order']);
+
+/** Validates oracle names for `--no-oracle` (unknown → an error listing the valid ones). */
+export function checkOracleNames(off: readonly string[]): readonly string[] {
+  for (const n of off) if (!switchableOracleNames.includes(n)) throw unknownName('oracle', n, switchableOracleNames);
+  return Object.freeze([...off]);
+}
+
 /** Which model oracles are on: all, unless a run switches some off (`--no-oracle NAME`). */
 export type OracleChecks = Readonly<Record<ModelOracleName, boolean>>;
 
@@ -39,7 +52,7 @@ export const NO_CHECKS: OracleChecks = Object.freeze(Object.fromEntries(modelOra
 
 /** Every model oracle on but those named (unknown names: an error listing the valid ones). */
 export function oracleChecks(off: readonly string[]): OracleChecks {
-  for (const n of off) if (!(modelOracleNames as readonly string[]).includes(n)) throw unknownName('oracle', n, modelOracleNames);
+  checkOracleNames(off);
   return Object.freeze(Object.fromEntries(modelOracleNames.map((n) => [n, !off.includes(n)])) as Record<ModelOracleName, boolean>);
 }
 

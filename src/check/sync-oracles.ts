@@ -2,8 +2,9 @@
  * The synchronisation oracles (issue 7, "Synchronisation"): what locktorture, rcutorture
  * and the kernel's lockdep / lockdep-RCU check, asserted where the sync layer performs a
  * step (src/sync) and where the `arm_pmus` list is read (host/pmu-list.ts), in every driver.
- * They are not switchable: the clean model never breaks them, and a planted design bug or a
- * broken driver is exactly what they are for. The lock-order cycle itself keeps its
+ * Like the model oracles they can be switched off (`--no-oracle NAME`; `syncOraclesOff`,
+ * set by each thread's world): a check switched off lets the step go on, so what follows —
+ * a deadlock, a reclaimed read — is what the run then reports. The lock-order cycle itself keeps its
  * historical name and error (`lock-order`, sync/lock.ts `LockOrderError`), now reported by
  * lockdep (check/lockdep-validator.ts).
  */
@@ -18,6 +19,23 @@ export const SYNC_ORACLES = Object.freeze({
 });
 export type SyncOracleName = keyof typeof SYNC_ORACLES;
 
+/** The synchronisation oracles switched off in this thread (its world sets them). */
+let off: ReadonlySet<string> = new Set();
+
+export function setSyncOraclesOff(names: readonly string[]): void {
+  off = new Set(names);
+}
+
+/** Whether oracle `name` (a synchronisation oracle, or `lock-order`) is on in this thread. */
+export function syncOracleOn(name: SyncOracleName | 'lock-order'): boolean {
+  return !off.has(name);
+}
+
+/** A synchronisation rule broke: throws its violation unless the oracle is switched off. */
+export function syncViolated(oracle: SyncOracleName, message: string): void {
+  if (!off.has(oracle)) throw new SyncViolation(oracle, message);
+}
+
 /**
  * A synchronisation rule broke: the thread that saw it stops here. Named `OracleViolation`
  * with an `oracle` field, like a model oracle's error (check/oracles.ts), so the verdict maps
@@ -29,6 +47,6 @@ export class SyncViolation extends Error {
     readonly oracle: SyncOracleName,
     message: string,
   ) {
-    super(`${oracle}: ${message}`);
+    super(message);
   }
 }

@@ -22,7 +22,7 @@ const scenarioOptions = {
   policy: { value: 'P', help: "scheduler policy: pinned | round-robin | random | ping-pong (default: the scenario's, else round-robin)" },
   profile: { value: 'P', help: "kernel profile: mainline | fixed-counters-only (see 'vpmu-lab profiles')" },
   design: { value: 'D', help: "arm_pmus design: mutex | rcu | rcu-no-grace-period (default: the profile's)" },
-  'no-oracle': { value: 'NAME', repeatable: true, help: 'switch a model oracle off (repeatable; names: src/check/oracles.ts, listed by an unknown name); default all on' },
+  'no-oracle': { value: 'NAME', repeatable: true, help: 'switch an oracle off: a model, synchronisation or lock-order oracle (repeatable; docs/oracles.md; an unknown name lists them); default all on' },
   bug: { value: 'NAME', repeatable: true, help: "plant a historical bug (repeatable, or NAME,NAME; see 'vpmu-lab bugs'); default none" },
 } as const;
 

@@ -32,6 +32,7 @@ export function worldShapeOf(scenario: Scenario) {
     topology: scenario.topology,
     profile: scenario.profile,
     checks: scenario.checks,
+    oraclesOff: scenario.oraclesOff,
     vms: scenario.vms.map((v) => ({ irqchip: v.irqchip, vcpus: v.vcpus.length })),
   };
 }

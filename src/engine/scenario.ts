@@ -11,7 +11,7 @@ import { workloadNames } from '../guest/index.js';
 import { pmuAttrName } from '../arch/uapi.js';
 import { oneRegNames } from '../arch/registers.js';
 import { plantedBugs } from '../check/bugs.js';
-import { oracleChecks, type OracleChecks } from '../check/oracles.js';
+import { checkOracleNames, oracleChecks, type OracleChecks } from '../check/oracles.js';
 import { resolveProfile, type Profile, type ProfileSwitches } from '../kvm/profile.js';
 import { policyKinds, type PolicyKind } from './scheduler.js';
 import { MAX_RCU_THREADS } from '../sync/rcu.js';
@@ -75,6 +75,8 @@ export interface Scenario {
   readonly profile: Profile;
   /** The model oracles on (check/oracles.ts): all but the scenario's `oraclesOff`. */
   readonly checks: OracleChecks;
+  /** Every oracle switched off (model, synchronisation, lock order): `oraclesOff`, validated. */
+  readonly oraclesOff: readonly string[];
   readonly policy: PolicyKind;
   readonly seed: number;
   readonly durationMs: number;
@@ -228,7 +230,8 @@ export function resolveScenario(raw: unknown, path = 'scenario'): Scenario {
   off.forEach((n, i) => {
     if (typeof n !== 'string') throw badField(`${path}.oraclesOff[${i}]`, 'an oracle name', n);
   });
-  const checks = oracleChecks(off as string[]);
+  const oraclesOff = checkOracleNames(off as string[]);
+  const checks = oracleChecks(oraclesOff);
   const sched = o.scheduler === undefined ? {} : checkObject(path + '.scheduler', o.scheduler);
   checkKnownKeys(path + '.scheduler', sched, ['policy', 'seed']);
   const vmsRaw = checkArray(path + '.vms', o.vms, 'VMs');
@@ -290,6 +293,7 @@ export function resolveScenario(raw: unknown, path = 'scenario'): Scenario {
     topology,
     profile,
     checks,
+    oraclesOff,
     policy: oneOf(path + '.scheduler.policy', sched.policy, policyKinds, 'round-robin'),
     seed: intField(path + '.scheduler.seed', sched.seed, 1, 0, 2 ** 31 - 1),
     durationMs: intField(path + '.durationMs', o.durationMs, 2000, 1, 24 * 3600 * 1000),

@@ -10,6 +10,7 @@ import { pmuListLayout } from '../host/pmu-list.js';
 import type { Topology } from '../host/topology.js';
 import { guestMemoryLayout, type GuestMemory } from '../guest/memory.js';
 import { ALL_CHECKS, type OracleChecks } from '../check/oracles.js';
+import { setSyncOraclesOff } from '../check/sync-oracles.js';
 import type { Profile } from '../kvm/profile.js';
 import { KvmVcpu, VCPU_FLAG, vcpuLayout } from '../kvm/vcpu-state.js';
 import { Vgic, vgicLayout } from '../kvm/vgic.js';
@@ -23,6 +24,8 @@ export interface WorldShape {
   readonly profile: Profile;
   /** The model oracles on (default: all). */
   readonly checks?: OracleChecks;
+  /** Oracles switched off, for the synchronisation ones this thread checks (default: none). */
+  readonly oraclesOff?: readonly string[];
   readonly vms: readonly { readonly irqchip: boolean; readonly vcpus: number }[];
 }
 
@@ -112,6 +115,7 @@ export class World {
       fresh,
     );
     host.checks = shape.checks ?? ALL_CHECKS;
+    setSyncOraclesOff(shape.oraclesOff ?? []);
     const vms = shape.vms.map((spec, id) => {
       const at = plan.vms[id]!;
       const vgic = new Vgic(vgicLayout.view(buffer, at.vgic), fresh ? spec.irqchip : undefined);

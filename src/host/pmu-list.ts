@@ -37,7 +37,7 @@
  * `kvm->arch.arm_pmu` holds a pointer outside any read-side section).
  */
 import type { PlantedBugs } from '../check/bugs.js';
-import { SyncViolation } from '../check/sync-oracles.js';
+import { syncViolated } from '../check/sync-oracles.js';
 import { assertHeld } from '../sync/assert-held.js';
 import { LOCK_WORDS, LockRef } from '../sync/lock.js';
 import { point, RCU_READ_LOCK, RCU_READ_UNLOCK, runLeaf, SYNCHRONIZE_RCU, type Op, type SyncOp } from '../sync/seam.js';
@@ -127,7 +127,7 @@ export class PmuList {
   private published(): number {
     const t = currentTask();
     if (t && t.rcuDepth === 0 && !this.inLeafWalk && !t.holds(this.lock)) {
-      throw new SyncViolation('rcu-dereference-outside-reader', `${t.name} dereferences arm_pmus outside an RCU read-side section, without arm_pmus_lock`);
+      syncViolated('rcu-dereference-outside-reader', `${t.name} dereferences arm_pmus outside an RCU read-side section, without arm_pmus_lock`);
     }
     return Atomics.load(this.i32, CURRENT);
   }
@@ -135,7 +135,7 @@ export class PmuList {
   /** A word a walker read from snapshot `slot`, checked after the read as rcutorture does. */
   private checked(v: number, slot: number, what: string): number {
     if (this.i32[PIPE + slot]! >= PIPE_GRACE_PERIOD_ENDED) {
-      throw new SyncViolation('rcu-pipeline-age', `arm_pmus reader still reads a snapshot a whole grace period after its removal (${what})`);
+      syncViolated('rcu-pipeline-age', `arm_pmus reader still reads a snapshot a whole grace period after its removal (${what})`);
     }
     if (v === POISON) throw new RcuViolation(`arm_pmus reader read a reclaimed snapshot (${what} is POISON)`);
     return v;

@@ -4,7 +4,7 @@
  * current task) — not merely "someone holds it". Outside every driver (a unit test calling a
  * model function by hand) there is no thread to ask, and nothing is checked.
  */
-import { SyncViolation } from '../check/sync-oracles.js';
+import { syncViolated } from '../check/sync-oracles.js';
 import type { LockRef } from './lock.js';
 import { currentTask } from './task.js';
 
@@ -12,6 +12,6 @@ export function assertHeld(lock: LockRef): void {
   const task = currentTask();
   if (task && !task.holds(lock)) {
     const owner = lock.owner();
-    throw new SyncViolation('lockdep-assert-held', `${task.name} runs code that needs ${lock.name} held, without holding it${owner !== 0 ? ` (task ${owner} does)` : ''}`);
+    syncViolated('lockdep-assert-held', `${task.name} runs code that needs ${lock.name} held, without holding it${owner !== 0 ? ` (task ${owner} does)` : ''}`);
   }
 }

@@ -7,7 +7,7 @@
  * extended quiescent state), which is why sleeping inside a read-side section is refused.
  */
 import { GraphStore, LockdepValidator } from '../check/lockdep-validator.js';
-import { SyncViolation } from '../check/sync-oracles.js';
+import { syncViolated } from '../check/sync-oracles.js';
 import type { LockRef } from './lock.js';
 import type { RcuDomain } from './rcu.js';
 import { closeAbandoned, type Op, type SyncOp } from './seam.js';
@@ -91,7 +91,7 @@ export class HwTask extends Task {
   }
 
   private beforeSleep(lock: LockRef): void {
-    if (this.rcuDepth > 0) throw new SyncViolation('rcu-blocking-in-reader', `${this.name} would sleep on ${lock.name} inside an RCU read-side section`);
+    if (this.rcuDepth > 0) syncViolated('rcu-blocking-in-reader', `${this.name} would sleep on ${lock.name} inside an RCU read-side section`);
     this.domain?.offline(this.slot);
     this.hooks.onWait?.(lock);
   }

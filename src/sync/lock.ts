@@ -17,7 +17,7 @@
  * for reports, where a stale value is harmless — so it adds no atomic operation to the
  * uncontended path.
  */
-import { SyncViolation } from '../check/sync-oracles.js';
+import { syncViolated } from '../check/sync-oracles.js';
 import type { SyncOp } from './seam.js';
 
 /** The lock classes, in the order spec §5.1 declares (lockdep's class ids are these indices). */
@@ -78,7 +78,7 @@ export class LockRef {
    */
   private own(task: number): void {
     const holder = this.words[this.index + OWNER]!;
-    if (holder !== 0) throw new SyncViolation('lock-exclusive-holder', `task ${task} acquired ${this.name} while task ${holder} holds it`);
+    if (holder !== 0) syncViolated('lock-exclusive-holder', `task ${task} acquired ${this.name} while task ${holder} holds it`);
     this.words[this.index + OWNER] = task;
   }
 

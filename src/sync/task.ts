@@ -9,7 +9,7 @@
  * lockdep validates an acquisition before the thread may wait for it, lock_stat counts it
  * once it is taken (check/lockdep-validator.ts is the hook).
  */
-import { SyncViolation } from '../check/sync-oracles.js';
+import { syncViolated } from '../check/sync-oracles.js';
 import type { LockRef } from './lock.js';
 import { parkOver, type SyncOp } from './seam.js';
 
@@ -120,7 +120,7 @@ export class Task {
         this.rcuDepth--;
         return;
       case 'synchronize-rcu': {
-        if (this.rcuDepth > 0) throw new SyncViolation('rcu-blocking-in-reader', `${this.name}: synchronize_rcu inside an RCU read-side section would never return`);
+        if (this.rcuDepth > 0) syncViolated('rcu-blocking-in-reader', `${this.name}: synchronize_rcu inside an RCU read-side section would never return`);
         const hook = this.hook;
         hook?.synchronize(this);
         this.synchronize();
@@ -129,7 +129,7 @@ export class Task {
         return;
       }
       case 'park':
-        if (this.rcuDepth > 0) throw new SyncViolation('rcu-blocking-in-reader', `${this.name}: parks (${op.label}) inside an RCU read-side section`);
+        if (this.rcuDepth > 0) syncViolated('rcu-blocking-in-reader', `${this.name}: parks (${op.label}) inside an RCU read-side section`);
         this.park(op);
         return;
       case 'quiescent':

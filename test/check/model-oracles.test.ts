@@ -64,7 +64,19 @@ describe('switching oracles', () => {
     const off = resolveScenario({ ...builtinScenarios['set-pmu-pingpong']!, oraclesOff: ['guest-entry-outside-supported-cpus'] });
     expect(off.checks['guest-entry-outside-supported-cpus']).toBe(false);
     expect(Object.values(off.checks).filter((on) => !on)).toHaveLength(1);
-    expect(() => oracleChecks(['nope'])).toThrow(/unknown oracle "nope"; valid oracles: arm-pmu-chosen/);
+    expect(() => oracleChecks(['nope'])).toThrow(/unknown oracle "nope"; valid oracles: arm-pmu-chosen.*lock-exclusive-holder.*lock-order/);
+  });
+
+  it('a synchronisation oracle switched off lets the step go on: the planted bug then shows as what follows', () => {
+    const spec = { ...builtinScenarios['pmu-probe-race']!, bugs: ['reader-outside-read-section'] };
+    const on = runExecution(resolveScenario(spec), new RandomStrategy(1, 0), { maxSteps: 20_000, stopOnFailure: true })!;
+    expect(on.verdict.oracle).toBe('rcu-dereference-outside-reader');
+    const s = resolveScenario({ ...spec, oraclesOff: ['rcu-dereference-outside-reader'] });
+    expect(s.oraclesOff).toEqual(['rcu-dereference-outside-reader']);
+    for (let seed = 1; seed <= 5; seed++) {
+      const off = runExecution(s, new RandomStrategy(seed, 0), { maxSteps: 20_000, stopOnFailure: true })!;
+      expect(off.verdict.findings.map((f) => f.oracle)).not.toContain('rcu-dereference-outside-reader');
+    }
   });
 
   it('a planted bug whose oracle is off is not reported by that oracle', () => {

@@ -123,7 +123,14 @@ describe('lockdep-RCU', () => {
     const reader = s.spawn('reader', waitsInside());
     s.step(holder); // holder takes the lock
     s.step(reader); // reader enters its section, then reaches the held lock
-    expect(() => s.finish()).toThrow(/rcu-blocking-in-reader: reader waited for arm_pmus_lock inside an RCU read-side section/);
+    let e: unknown;
+    try {
+      s.finish();
+    } catch (x) {
+      e = x;
+    }
+    expect(e).toMatchObject({ name: 'OracleViolation', oracle: 'rcu-blocking-in-reader' });
+    expect((e as Error).message).toMatch(/^reader waited for arm_pmus_lock inside an RCU read-side section/);
     function* syncInside(): Op<void> {
       yield RCU_READ_LOCK;
       yield SYNCHRONIZE_RCU;
@@ -152,7 +159,14 @@ describe('lockdep-RCU', () => {
     const s = new Stepper();
     s.spawn('reader', reader());
     s.spawn('writer', writer());
-    expect(() => s.finish()).toThrow(/rcu-synchronize-under-reader-lock: writer waits for a grace period holding \[arm_pmus_lock\].*rcu → arm_pmus_lock: step \d+: reader held \[rcu_read_lock\] and took arm_pmus_lock/);
+    let e: unknown;
+    try {
+      s.finish();
+    } catch (x) {
+      e = x;
+    }
+    expect(e).toMatchObject({ name: 'OracleViolation', oracle: 'rcu-synchronize-under-reader-lock' });
+    expect((e as Error).message).toMatch(/^writer waits for a grace period holding \[arm_pmus_lock\].*rcu → arm_pmus_lock: step \d+: reader held \[rcu_read_lock\] and took arm_pmus_lock/);
     const clean = new Stepper();
     clean.spawn('writer', writer()); // the RCU design's writer: readers never take its lock
     expect(() => clean.finish()).not.toThrow();
