@@ -70,6 +70,13 @@ function writeOrFail(path: string, text: string): void {
   }
 }
 
+/** 1.52 M, 12.3 k, 564. */
+function rate(perSecond: number): string {
+  if (perSecond >= 1e6) return `${(perSecond / 1e6).toFixed(2)} M`;
+  if (perSecond >= 1e3) return `${(perSecond / 1e3).toFixed(1)} k`;
+  return String(Math.round(perSecond));
+}
+
 /** 79 µs, 12.3 ms, 1.52 s. */
 function duration(ns: number): string {
   if (ns < 1e6) return `${(ns / 1e3).toPrecision(3)} µs`;
@@ -92,12 +99,12 @@ export function formatExplore(r: ExploreResult): string {
   const wallNs = r.wallMs * 1e6;
   const where = [r.shard ? `shard ${r.shard.index}/${r.shard.count}` : '', r.shards ? `merged from ${r.shards} shards` : ''].filter((x) => x !== '');
   const workers = `${r.workers} worker${r.workers === 1 ? '' : 's'}`;
-  const rates = `${r.strategy === 'dfs' ? 'dfs is sequential; ' : ''}${r.executionsPerSecond} executions/s, ${(r.stepsPerSecond / 1e6).toFixed(2)} M steps/s`;
+  const rates = `${r.strategy === 'dfs' ? 'dfs is sequential; ' : ''}${r.executionsPerSecond} executions/s, ${rate(r.stepsPerSecond)} steps/s`;
   const out = [
     `explore ${r.scenario} — strategy ${r.strategy}, build ${r.build}${where.map((w) => `, ${w}`).join('')}${r.interrupted ? ' — INTERRUPTED' : ''}`,
     `${r.runs} executions, ${r.steps} steps, ${r.migrations} injected migrations in ${duration(wallNs)} on ${workers} (${rates}); ` +
       `simulated ${duration(r.virtualNs)} of virtual time (${wallNs > 0 ? (r.virtualNs / wallNs).toPrecision(2) : '-'}× wall clock)`,
-    ...(r.discarded > 0 ? [`${r.discarded} executions after the first failure ran on other workers and are not counted`] : []),
+    ...(r.discarded > 0 ? [`${r.discarded} execution${r.discarded === 1 ? '' : 's'} after the first failure ran on other workers and ${r.discarded === 1 ? 'is' : 'are'} not counted`] : []),
     ...r.summary,
   ];
   r.failures.forEach((f, i) => {
