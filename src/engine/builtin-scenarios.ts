@@ -3,7 +3,7 @@
  * scenarios in which `explore` finds each planted bug of the catalog (check/bugs.ts) — model
  * races in race-scenarios.ts, locking-design races in sync-scenarios.ts.
  */
-import { raceScenarios } from './race-scenarios.js';
+import { raceScenarios, withConfigurator } from './race-scenarios.js';
 import type { ScenarioSpec } from './scenario.js';
 import { syncScenarios } from './sync-scenarios.js';
 
@@ -145,14 +145,7 @@ export const builtinScenarios: Readonly<Record<string, ScenarioSpec>> = Object.f
     host: 'rk3588',
     scheduler: { policy: 'pinned' },
     quanta: 4,
-    vms: [
-      {
-        vcpus: [
-          { workload: 'perf-stat', cycles: 10_000, start: 0 },
-          { workload: 'idle', cycles: 10_000, start: 1, setup: 'vcpu-init' },
-        ],
-      },
-    ],
+    vms: [withConfigurator('perf-stat')],
     vmm: [{ name: 'configurator', iterations: 1, steps: [{ op: 'set-attr', vcpu: 1, attr: 'SET_NR_COUNTERS', value: 2 }] }],
   },
   hammer: {

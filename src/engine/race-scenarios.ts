@@ -17,6 +17,20 @@ const v3p5Host = {
   ],
 };
 
+/**
+ * One VM: vCPU 0 runs `workload` on CPU 0 (fully set up); vCPU 1 is INITed but has no PMU
+ * INIT, so a VMM thread can still configure the VM through it after vCPU 0 ran (§3.0's
+ * prologue checks only the vCPU's own `created`).
+ */
+export function withConfigurator(workload: string) {
+  return {
+    vcpus: [
+      { workload, cycles: 10_000, start: 0 },
+      { workload: 'idle', cycles: 10_000, start: 1, setup: 'vcpu-init' as const },
+    ],
+  };
+}
+
 export const raceScenarios: Readonly<Record<string, ScenarioSpec>> = Object.freeze({
   'attr-race': {
     name: 'attr-race',
@@ -104,14 +118,7 @@ export const raceScenarios: Readonly<Record<string, ScenarioSpec>> = Object.free
     switches: { resetKeepsStaleEvents: false },
     scheduler: { policy: 'pinned' },
     quanta: 4,
-    vms: [
-      {
-        vcpus: [
-          { workload: 'perf-stat', cycles: 10_000, start: 0 },
-          { workload: 'idle', cycles: 10_000, start: 1, setup: 'vcpu-init' },
-        ],
-      },
-    ],
+    vms: [withConfigurator('perf-stat')],
     vmm: [
       {
         name: 'reset',
@@ -155,14 +162,7 @@ export const raceScenarios: Readonly<Record<string, ScenarioSpec>> = Object.free
     profile: 'fixed-counters-only',
     scheduler: { policy: 'pinned' },
     quanta: 4,
-    vms: [
-      {
-        vcpus: [
-          { workload: 'perf-stat', cycles: 10_000, start: 0 },
-          { workload: 'idle', cycles: 10_000, start: 1, setup: 'vcpu-init' },
-        ],
-      },
-    ],
+    vms: [withConfigurator('perf-stat')],
     vmm: [{ name: 'configurator', iterations: 1, steps: [{ op: 'set-attr', vcpu: 1, attr: 'SET_NR_COUNTERS', value: 2 }] }],
   },
   'fixed-pingpong': {
@@ -183,14 +183,7 @@ export const raceScenarios: Readonly<Record<string, ScenarioSpec>> = Object.free
     switches: { serializeRepeatedInit: true },
     scheduler: { policy: 'pinned' },
     quanta: 4,
-    vms: [
-      {
-        vcpus: [
-          { workload: 'idle', cycles: 10_000, start: 0 },
-          { workload: 'idle', cycles: 10_000, start: 1, setup: 'vcpu-init' },
-        ],
-      },
-    ],
+    vms: [withConfigurator('idle')],
     vmm: [
       { name: 'reset', iterations: 2, steps: [{ op: 'vcpu-init', vcpu: 0, cpu: 0 }] },
       {
