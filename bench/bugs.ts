@@ -106,7 +106,8 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
-const fmtMs = (ms: number) => (ms < 10 ? ms.toFixed(1) : ms < 10_000 ? ms.toFixed(0) : `${(ms / 1000).toFixed(1)} s`.replace(' s', 's'));
+/** 0.4 ms, 32 ms, 1536 ms, 12.3 s. */
+const fmtMs = (ms: number) => (ms < 10 ? `${ms.toFixed(1)} ms` : ms < 10_000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(1)} s`);
 
 interface Figure {
   readonly bug: string;
@@ -137,7 +138,7 @@ async function measureBug(bug: PlantedBug, strategy: StrategyName, say: (m: stri
     medianRuns: median(hits.map((r) => r.runs)),
     others: [...new Set(results.flatMap((r) => (r.other ? [r.other] : [])))],
   };
-  say(`  ${bug.name} / ${LABEL[strategy]}: found ${f.found}/${SEEDS}${f.found ? `, median ${fmtMs(f.medianMs)} ms, ${f.medianRuns} runs` : ''}${f.others.length ? ` (other failures: ${f.others.join(', ')})` : ''}`);
+  say(`  ${bug.name} / ${LABEL[strategy]}: found ${f.found}/${SEEDS}${f.found ? `, median ${fmtMs(f.medianMs)}, ${f.medianRuns} runs` : ''}${f.others.length ? ` (other failures: ${f.others.join(', ')})` : ''}`);
   return f;
 }
 
@@ -176,7 +177,7 @@ async function main(): Promise<number> {
     const cell = (b: string, st: StrategyName) => {
       const f = figures.find((x) => x.bug === b && x.strategy === st)!;
       if (f.found === 0) return `not found${f.others.length ? ` (${f.others[0]})` : ''}`;
-      return `${fmtMs(f.medianMs)} (${fmtMs(f.minMs)}–${fmtMs(f.maxMs)}) ms, ${f.medianRuns} runs${f.found < f.seeds ? `, ${f.found}/${f.seeds}` : ''}`;
+      return `${fmtMs(f.medianMs)} (${fmtMs(f.minMs)}–${fmtMs(f.maxMs)}), ${f.medianRuns} runs${f.found < f.seeds ? `, ${f.found}/${f.seeds} seeds` : ''}`;
     };
     console.log(
       formatTable(
