@@ -7,14 +7,16 @@ export { errno, errnoName } from './arch/errno.js';
 export { presets, presetNames } from './host/presets.js';
 export { createHost, Host, type HostOptions, type HostPmuInfo } from './api/host.js';
 export { Vm } from './api/vm.js';
-export { Vcpu, type VcpuFeatures } from './api/vcpu.js';
+export { Vcpu, type VcpuFeatures, type VcpuHostState } from './api/vcpu.js';
 export { GuestUndefined } from './kvm/guest-undefined.js';
 export type { GuestCpu as Guest, GuestProgram } from './kvm/guest-cpu.js';
 export type { RunResult } from './kvm/arm.js';
 export type { PmuEventFilter, GetAttrResult } from './kvm/pmu-attr.js';
 export type { OneRegResult } from './kvm/one-reg.js';
 
-export type { TopologySpec, PmuSpec, Topology } from './host/topology.js';
+export type { TopologySpec, PmuSpec, Topology, HostFeatures } from './host/topology.js';
+export { PSTAT, PMU_ACCESS } from './kvm/vcpu-state.js';
+export { MDCR } from './arch/pmu-bits.js';
 export { resolveTopology } from './host/topology.js';
 export { VpmuLabError } from './host/errors.js';
 export { profiles, profileNames, switchNames, resolveProfile, type Profile, type ProfileSwitches } from './kvm/profile.js';

@@ -12,8 +12,13 @@ import { resolveProfile, type ProfileSwitches } from '../kvm/profile.js';
 import { Vm } from './vm.js';
 
 export interface HostOptions {
-  /** Kernel behaviour variant (spec §9): 'mainline' (default) or 'fixed-counters-only'. */
+  /** Kernel behaviour variant (spec §9): 'mainline' (default), 'fixed-counters-only' or 'partition'. */
   profile?: string;
+  /**
+   * The host driver's `arm_pmuv3.reserved_host_counters` (spec §6.1, profile `partition`):
+   * a non-negative integer, default 0. The same as the `reservedHostCounters` switch.
+   */
+  reservedHostCounters?: number;
   /** Individual switch overrides on top of the profile. */
   switches?: Partial<ProfileSwitches>;
   /** Put all model state on SharedArrayBuffers (for pCPU workers). */
@@ -72,6 +77,11 @@ export function createHost(topology: string | TopologySpec | Topology, options: 
     if (!spec) throw unknownName('preset', topology, presetNames);
   }
   if (options === null || typeof options !== 'object') throw new VpmuLabError('createHost: options must be an object');
-  const profile = resolveProfile(options.profile ?? 'mainline', options.switches ?? {});
+  const reserved = options.reservedHostCounters;
+  if (reserved !== undefined && (!Number.isInteger(reserved) || reserved < 0)) {
+    throw new VpmuLabError(`createHost: reservedHostCounters must be a non-negative integer, got ${JSON.stringify(reserved)}`);
+  }
+  const switches = reserved === undefined ? (options.switches ?? {}) : { ...options.switches, reservedHostCounters: reserved };
+  const profile = resolveProfile(options.profile ?? 'mainline', switches);
   return new Host(HostModel.boot(resolveTopology(spec), profile, options.shared ?? false));
 }

@@ -6,7 +6,7 @@ import { vcpuRun, type RunResult } from '../kvm/arm.js';
 import type { GuestCpu } from '../kvm/guest-cpu.js';
 import type { AttrValue, GetAttrResult, PmuEventFilter } from '../kvm/pmu-attr.js';
 import type { OneRegResult } from '../kvm/one-reg.js';
-import type { KvmVcpu } from '../kvm/vcpu-state.js';
+import { PMU_ACCESS, VCPU_FLAG, type KvmVcpu } from '../kvm/vcpu-state.js';
 import { getDeviceAttr, getOneRegIoctl, hasDeviceAttr, setDeviceAttr, setOneRegIoctl, vcpuInit } from '../kvm/vcpu-ioctl.js';
 import { FEATURE } from '../kvm/vm-state.js';
 import { runDirect } from '../sync/direct.js';
@@ -28,6 +28,16 @@ function checkFilter(v: unknown): PmuEventFilter {
     nevents: intValue('FILTER.nevents (u16)', f.nevents, 0, 0xffff),
     action: intValue('FILTER.action (u8)', f.action, 0, 0xff),
   };
+}
+
+/** Host-side state KVM keeps for a vCPU (API.md "Partitioned PMU", spec §6.2, §6.5). */
+export interface VcpuHostState {
+  /** MDCR_EL2 as programmed at the vCPU's last load; 0n before the first. */
+  mdcrEl2: bigint;
+  /** The lazy owner of §6.5: 'host' = FREE, 'guest' = GUEST_OWNED. */
+  pmuOwner: 'host' | 'guest';
+  /** The CPU the vCPU is loaded on, -1 if none (always -1 between runs). */
+  loadedOn: number;
 }
 
 export class Vcpu {
@@ -74,6 +84,16 @@ export class Vcpu {
   setOneReg(name: string, value: bigint): number {
     if (typeof value !== 'bigint') throw new VpmuLabError(`setOneReg(${name}): value must be a bigint`);
     return runDirect(setOneRegIoctl(this.model, register(name), value), this.name('KVM_SET_ONE_REG'));
+  }
+
+  /** Host-side state for tests and reports, any profile (API.md). */
+  hostState(): VcpuHostState {
+    const v = this.model;
+    return {
+      mdcrEl2: v.mdcrEl2,
+      pmuOwner: v.pmuAccess === PMU_ACCESS.GUEST_OWNED ? 'guest' : 'host',
+      loadedOn: v.hasFlag(VCPU_FLAG.LOADED) ? v.cpu : -1,
+    };
   }
 
   /** One KVM_RUN on physical CPU `cpu`; the guest program runs to completion. */

@@ -25,6 +25,20 @@ export const EVTYPER = Object.freeze({
   M: 1n << 26n,
 });
 
+/** MDCR_EL2 bits KVM programs for a vCPU's PMU (spec §6.2; Arm ARM D23.2). */
+export const MDCR = Object.freeze({
+  HPMN_MASK: 0x1fn, // bits [4:0]
+  TPMCR: 1n << 5n,
+  TPM: 1n << 6n,
+  HPME: 1n << 7n,
+  TDOSA: 1n << 10n,
+  TDRA: 1n << 11n,
+  TPMS: 1n << 14n,
+  HPMD: 1n << 17n,
+  TTRF: 1n << 19n,
+  HCCD: 1n << 23n,
+});
+
 export const CYCLE_IDX = 31;
 export const MAX_EVENT_COUNTERS = 31;
 

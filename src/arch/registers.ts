@@ -25,7 +25,9 @@ export type RegKind =
   | 'PMEVTYPER'
   | 'PMCCFILTR'
   | 'PMMIR'
-  | 'MDCR_EL2';
+  | 'MDCR_EL2'
+  | 'PMICNTR'
+  | 'PMICFILTR';
 
 export interface RegDesc {
   readonly name: string;
@@ -72,6 +74,11 @@ const table: RegDesc[] = [
   })),
   { name: 'PMCCFILTR_EL0', kind: 'PMCCFILTR', index: 31, oneRegId: enc(3, 3, 14, 15, 7) },
   { name: 'MDCR_EL2', kind: 'MDCR_EL2', index: -1, oneRegId: enc(3, 4, 1, 1, 1) },
+  // FEAT_PMUv3_ICNTR (S3_3_C9_C4_0, S3_3_C9_C6_0): never advertised to a guest, so no
+  // ONE_REG id and a fine-grained UNDEF in the guest (spec §6.2). Appended: the indices
+  // of the registers above are recorded in flight logs.
+  { name: 'PMICNTR_EL0', kind: 'PMICNTR', index: -1 },
+  { name: 'PMICFILTR_EL0', kind: 'PMICFILTR', index: -1 },
 ];
 
 const byName = new Map(table.map((d) => [d.name, d]));

@@ -7,6 +7,8 @@ export const uapi = Object.freeze({
   KVM_ARM_VCPU_PMU_V3_SET_PMU: 3,
   KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS: 4,
   KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY: 5,
+  /** The partition series' id for attribute 5 (spec §6.7): which one it is, the profile decides. */
+  KVM_ARM_VCPU_PMU_V3_ENABLE_PARTITION: 5,
   KVM_PMU_EVENT_ALLOW: 0,
   KVM_PMU_EVENT_DENY: 1,
   KVM_EXIT_INTR: 10,

@@ -42,6 +42,9 @@ export class HostModel {
     const counters = Array.from({ length: topology.cpus }, (_, c) => cpuPmuOf(topology, c)?.counters ?? 0);
     this.banks = new PcpuBanks(banksRegion, counters, boot);
     if (!boot) return;
+    if (profile.attr5 === 'enable-partition' && profile.reservedCountersMode === 'static') {
+      for (let c = 0; c < topology.cpus; c++) this.banks.setStaticFloor(c, this.hpmnMax(c));
+    }
     topology.pmus.forEach((pmu, source) => {
       if (pmu.kind === 'cpu' && !pmu.hotplug) runDirect(this.kvmHostPmuInit(source, pmu), 'kvm_host_pmu_init');
     });
@@ -83,6 +86,19 @@ export class HostModel {
   maxCounters(entry: number): number {
     if (this.topology.appleImpdefTraps) return 1;
     return this.pmuOf(entry).counters;
+  }
+
+  /**
+   * `hpmn_max` of CPU `cpu`'s PMU (spec §6.1, §6.2): the counters a partitioned guest may
+   * have there, its counters less `reserved_host_counters` (0 on a CPU without a PMU).
+   */
+  hpmnMax(cpu: number): number {
+    return Math.max(0, this.banks.countersOf(cpu) - this.profile.reservedHostCounters);
+  }
+
+  /** `max_guest_counters` of a host PMU (spec §1.4 step 3, §6.7). */
+  maxGuestCounters(entry: number): number {
+    return Math.max(0, this.pmuOf(entry).counters - this.profile.reservedHostCounters);
   }
 
   /**

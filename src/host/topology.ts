@@ -42,6 +42,18 @@ export interface TopologySpec {
   aarch32El0?: boolean;
   /** First dynamic perf type id (≥ 6); default 8. */
   typeBase?: number;
+  /** CPU features the partitioned PMU depends on (spec §6.1, §6.2); defaults in `HostFeatures`. */
+  features?: { vhe?: boolean; fgt?: boolean; hpmn0?: boolean };
+}
+
+/** Host CPU features for the partitioned PMU (spec §6.1, §6.2). */
+export interface HostFeatures {
+  /** VHE: the host kernel runs at EL2 (partitioning needs it; default true). */
+  readonly vhe: boolean;
+  /** FEAT_FGT: fine-grained traps, so PMU registers can be untrapped selectively (default true). */
+  readonly fgt: boolean;
+  /** FEAT_HPMN0: MDCR_EL2.HPMN may be 0 (default false). */
+  readonly hpmn0: boolean;
 }
 
 export interface PmuDesc {
@@ -63,12 +75,22 @@ export interface Topology {
   readonly pmus: readonly PmuDesc[];
   readonly appleImpdefTraps: boolean;
   readonly aarch32El0: boolean;
+  readonly features: HostFeatures;
 }
 
 const VALID_PMUVER = [PMUVER.IMP, PMUVER.V3P1, PMUVER.V3P4, PMUVER.V3P5, PMUVER.V3P7, PMUVER.IMP_DEF];
 
 const PMU_KEYS = ['name', 'cpus', 'counters', 'pmuver', 'events', 'type', 'kind', 'mapsEvents', 'hotplug'] as const;
-const TOPOLOGY_KEYS = ['name', 'pmus', 'cpus', 'description', 'appleImpdefTraps', 'aarch32El0', 'typeBase'] as const;
+const TOPOLOGY_KEYS = ['name', 'pmus', 'cpus', 'description', 'appleImpdefTraps', 'aarch32El0', 'typeBase', 'features'] as const;
+const FEATURE_DEFAULTS: HostFeatures = Object.freeze({ vhe: true, fgt: true, hpmn0: false });
+
+function resolveFeatures(path: string, raw: unknown): HostFeatures {
+  if (raw === undefined) return FEATURE_DEFAULTS;
+  const o = checkObject(path, raw);
+  checkKnownKeys(path, o, Object.keys(FEATURE_DEFAULTS));
+  for (const k of Object.keys(o)) if (typeof o[k] !== 'boolean') throw badField(`${path}.${k}`, 'a boolean', o[k]);
+  return Object.freeze({ ...FEATURE_DEFAULTS, ...(o as Partial<HostFeatures>) });
+}
 
 function resolvePmu(path: string, raw: unknown, defaultType: number): PmuDesc {
   const o = checkObject(path, raw);
@@ -165,5 +187,6 @@ export function resolveTopology(raw: unknown, path = 'topology'): Topology {
     pmus: Object.freeze(pmus),
     appleImpdefTraps: (o.appleImpdefTraps as boolean | undefined) ?? false,
     aarch32El0: (o.aarch32El0 as boolean | undefined) ?? true,
+    features: resolveFeatures(`${path}.features`, o.features),
   });
 }

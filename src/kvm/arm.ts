@@ -14,6 +14,7 @@ import { CREATE_EVENT_POINT_LABEL } from './pmu-emul.js';
 import { REQ, VCPU_FLAG, type KvmVcpu } from './vcpu-state.js';
 import { TIMER_PPIS } from './vgic.js';
 import { checkGuestEntry } from '../check/pmu-oracles.js';
+import { pmuPut, vcpuLoadPmu } from './pmu-direct.js';
 import { VM_FLAG } from './vm-state.js';
 
 export interface RunResult {
@@ -109,11 +110,13 @@ export function* vcpuLoad(vcpu: KvmVcpu, cpu: number): Op<void> {
   if (vcpu.vm.fixedCountersOnly() && !vcpu.vm.planted('no-per-load-check')) yield* loadPmu(vcpu, cpu, lastCpu);
   yield SUPPORTED_CPUS;
   if (!vcpu.vm.supportsCpu(cpu) && !vcpu.vm.planted('no-unsupported-cpu-check')) vcpu.setFlag(VCPU_FLAG.ON_UNSUPPORTED_CPU);
+  vcpuLoadPmu(vcpu, cpu); // MDCR_EL2 and the partitioned context swap (spec §6.2, §6.4)
 }
 
 /** `kvm_arch_vcpu_put`. */
 export function vcpuPut(vcpu: KvmVcpu): void {
   vcpu.trace?.('put', vcpu.cpu);
+  pmuPut(vcpu); // spec §6.4
   schedOut(vcpu);
   vcpu.clearFlag(VCPU_FLAG.ON_UNSUPPORTED_CPU | VCPU_FLAG.LOADED);
   if (vcpu.vm.profile.putClearsVcpuCpu || vcpu.vm.planted('put-clears-vcpu-cpu')) vcpu.cpu = -1;

@@ -8,6 +8,7 @@ import { point, type Op, type SyncOp } from '../sync/seam.js';
 import { serviceRequests } from './requests.js';
 import { executeOn } from './pmu-exec.js';
 import { guestRead, guestWrite } from './sys-regs.js';
+import { partitionedAccess } from './partition-access.js';
 import type { KvmVcpu } from './vcpu-state.js';
 
 /**
@@ -38,6 +39,8 @@ export class GuestCpu {
    */
   levelChangeUnseen = false;
   private readonly userIrqchip: boolean;
+  /** The VM's PMU is partitioned (spec §6): fixed once any vCPU ran, so for the whole run. */
+  private readonly partitioned: boolean;
   /**
    * The seam point before a trapped access. The guest exits to KVM there, and KVM's exit
    * handling is preemptible: a driver may migrate the vCPU thread before it re-enters.
@@ -55,6 +58,7 @@ export class GuestCpu {
   ) {
     this.trap = migrate ? { kind: 'point', label: GUEST_TRAP_LABEL, migrate } : TRAP_NO_MIGRATION;
     this.userIrqchip = vcpu.hasPmu() && !vcpu.vm.vgic.created;
+    this.partitioned = vcpu.hasPmu() && vcpu.vm.partitioned();
   }
 
   /** After an exit is handled (requests serviced, level updated): the re-entry's level check. */
@@ -75,6 +79,7 @@ export class GuestCpu {
 
   read(name: string): bigint {
     this.accesses++;
+    if (this.partitioned) return this.partitionedAccess(name);
     const v = guestRead(this.vcpu, register(name), this.el);
     this.exitHandled();
     return v;
@@ -82,8 +87,19 @@ export class GuestCpu {
 
   write(name: string, value: bigint): void {
     this.accesses++;
+    if (this.partitioned) {
+      this.partitionedAccess(name, BigInt.asUintN(64, value));
+      return;
+    }
     guestWrite(this.vcpu, register(name), BigInt.asUintN(64, value), this.el);
     this.exitHandled();
+  }
+
+  /** A partitioned vCPU's access: only one that took a full exit goes through the run loop (spec §6.2). */
+  private partitionedAccess(name: string, value?: bigint): bigint {
+    const r = partitionedAccess(this.vcpu, register(name), this.el, this.cpu, value);
+    if (r.exit) this.exitHandled();
+    return r.value;
   }
 
   /** Executes `cycles` cycles and `instructions` instructions on this physical CPU. */

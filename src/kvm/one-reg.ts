@@ -74,7 +74,8 @@ function* setPmcr(vcpu: KvmVcpu, v: bigint): Op<number> {
   const vm = vcpu.vm;
   yield vm.configLock.acquire;
   const newN = Number((v >> PMCR.N_SHIFT) & PMCR.N_MASK);
-  if (!vm.hasRanOnce() && newN <= vm.maxCounters()) vm.nrPmuCounters = newN;
+  // A partitioned VM's N is HPMN, set only through SET_NR_COUNTERS (spec §6.3, v6).
+  if (!vm.hasRanOnce() && !vm.partitioned() && newN <= vm.maxCounters()) vm.nrPmuCounters = newN;
   yield vm.configLock.release;
   let val = v & PMCR.WRITABLE; // LP is not sanitised here (spec §8 item 21)
   if (!vm.host.topology.aarch32El0) val |= PMCR.LC;

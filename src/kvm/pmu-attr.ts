@@ -10,6 +10,7 @@ import type { Op } from '../sync/seam.js';
 import { assertHeld } from '../sync/assert-held.js';
 import { checkArmPmuWrite, checkConfigBeforeRun, checkFixedExclusive, checkNrCountersWrite } from '../check/config-oracles.js';
 import { TIMER_PPIS, isPpi, isSpi } from './vgic.js';
+import { getEnablePartition, setEnablePartition } from './partition-attr.js';
 import type { KvmVcpu } from './vcpu-state.js';
 import { VCPU_FLAG } from './vcpu-state.js';
 import { VM_FLAG } from './vm-state.js';
@@ -28,6 +29,10 @@ const A = uapi;
 
 function fixedAttrEnabled(vm: KvmVm): boolean {
   return vm.profile.attr5 === 'fixed-counters-only';
+}
+
+function partitionAttrEnabled(vm: KvmVm): boolean {
+  return vm.profile.attr5 === 'enable-partition';
 }
 
 /** `kvm_arm_pmu_v3_set_attr`; the caller holds config_lock. */
@@ -55,8 +60,9 @@ export function* pmuV3SetAttr(vcpu: KvmVcpu, attr: number, value: AttrValue): Op
       return yield* setPmu(vm, value);
     case A.KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS:
       return setNrCounters(vm, value);
-    case A.KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY:
+    case A.KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY: // = ENABLE_PARTITION: the profile decides (§9 f)
       if (fixedAttrEnabled(vm)) return setFixedCountersOnly(vm);
+      if (partitionAttrEnabled(vm)) return yield* setEnablePartition(vm, typeof value === 'number' ? value : undefined);
       return -errno.ENXIO;
     default:
       return -errno.ENXIO;
@@ -131,11 +137,12 @@ function* setPmu(vm: KvmVm, value: AttrValue): Op<number> {
   let ret = -errno.ENXIO;
   if (entry >= 0) {
     const ran = vm.hasRanOnce() && !vm.planted('config-after-run');
-    if (ran || (vm.hasFilter() && entry !== vm.armPmu) || vm.fixedCountersOnly()) {
+    const partitionBlocks = vm.profile.partitionExcludesSetPmu && vm.partitioned();
+    if (ran || (vm.hasFilter() && entry !== vm.armPmu) || vm.fixedCountersOnly() || partitionBlocks) {
       ret = -errno.EBUSY;
     } else {
       checkConfigBeforeRun(vm, 'SET_PMU');
-      if (fixedAttrEnabled(vm)) vm.setFlag(VM_FLAG.PMU_V3_EXPLICIT);
+      if (fixedAttrEnabled(vm) || vm.profile.partitionExcludesSetPmu) vm.setFlag(VM_FLAG.PMU_V3_EXPLICIT);
       armSetPmu(vm, entry, 'set-pmu');
       vm.setSupportedCpusFromPmu(entry);
       checkFixedExclusive(vm);
@@ -186,6 +193,7 @@ export function pmuV3GetAttr(vcpu: KvmVcpu, attr: number): GetAttrResult {
   if (attr === A.KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY && fixedAttrEnabled(vm)) {
     return { ret: vm.fixedCountersOnly() ? 0 : -errno.ENXIO };
   }
+  if (attr === A.KVM_ARM_VCPU_PMU_V3_ENABLE_PARTITION && partitionAttrEnabled(vm)) return getEnablePartition(vcpu);
   return { ret: -errno.ENXIO };
 }
 
@@ -193,6 +201,6 @@ export function pmuV3GetAttr(vcpu: KvmVcpu, attr: number): GetAttrResult {
 export function pmuV3HasAttr(vcpu: KvmVcpu, attr: number): number {
   const known =
     (attr >= A.KVM_ARM_VCPU_PMU_V3_IRQ && attr <= A.KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS) ||
-    (attr === A.KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY && fixedAttrEnabled(vcpu.vm));
+    (attr === A.KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY && (fixedAttrEnabled(vcpu.vm) || partitionAttrEnabled(vcpu.vm)));
   return known && vcpu.hasPmu() ? 0 : -errno.ENXIO;
 }

@@ -171,6 +171,8 @@ function* reprogramSteps(vcpu: KvmVcpu, mask: bigint, at: SyncOp): Op<void> {
  * FIXED-mode point (`at`) as a step.
  */
 export function* reloadPmu(vcpu: KvmVcpu, at: SyncOp = CREATE_EVENT_POINT): Op<void> {
+  // A loaded partitioned context (spec §6.4) is in hardware, masked at load: no perf events.
+  if (vcpu.contextCpu >= 0) return;
   const mask = implementedMask(vcpu);
   // Planted `reload-before-mask` (§8 item 9): reprogram what PMCNTENSET holds, then mask.
   if (vcpu.vm.planted('reload-before-mask')) yield* reprogramSteps(vcpu, vcpu.reg(REG.PMCNTENSET) | mask, at);

@@ -10,9 +10,12 @@ import { canChain, counterValue, increment, isLong, overflowsAt64 } from './pmu-
 import { overflowStatus } from './pmu-irq.js';
 import { EV, REG, REQ, type KvmVcpu } from './vcpu-state.js';
 import { checkFixedCyclesCounted, checkOverflow } from '../check/pmu-oracles.js';
+import { directExecute } from './direct-exec.js';
 
 export function executeOn(vcpu: KvmVcpu, cpu: number, el: 0 | 1, cycles: bigint, instructions: bigint): void {
   if (!vcpu.hasPmu()) return;
+  // A loaded partitioned context counts on the CPU's own counters (spec §6.1).
+  if (vcpu.contextCpu === cpu) return directExecute(vcpu, cpu, el, cycles, instructions);
   checkFixedCyclesCounted(vcpu, cpu, el, cycles);
   const banks = vcpu.vm.host.banks;
   const excluded = el === 0 ? EV.EXCLUDE_USER : EV.EXCLUDE_KERNEL;

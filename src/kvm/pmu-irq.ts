@@ -9,9 +9,24 @@ import { REG, type KvmVcpu } from './vcpu-state.js';
  * hyp range without NV). The older kernels' extra PMCNTENSET term is a profile switch (§9 b).
  */
 export function overflowStatus(vcpu: KvmVcpu): bigint {
+  const cpu = vcpu.contextCpu;
+  if (cpu >= 0) return partitionOverflowStatus(vcpu, cpu);
   let reg = vcpu.reg(REG.PMOVSSET) & vcpu.reg(REG.PMINTENSET);
   if ((vcpu.reg(REG.PMCR) & PMCR.E) === 0n) reg = 0n;
   if (vcpu.vm.profile.overflowNeedsCntEn) reg &= vcpu.reg(REG.PMCNTENSET);
+  return reg;
+}
+
+/**
+ * The partition series' status function (spec §6.6): PMOVSSET (where the host PMU IRQ put
+ * the guest's flags) against the loaded hardware PMINTENSET and PMCR.E — the context must
+ * be loaded before it is checked (v6), which it is whenever `contextCpu` is set.
+ */
+function partitionOverflowStatus(vcpu: KvmVcpu, cpu: number): bigint {
+  const banks = vcpu.vm.host.banks;
+  if ((banks.pmcr(cpu) & PMCR.E) === 0n) return 0n;
+  let reg = vcpu.reg(REG.PMOVSSET) & banks.intenMask(cpu);
+  if (vcpu.vm.profile.overflowNeedsCntEn) reg &= banks.enableMask(cpu);
   return reg;
 }
 

@@ -8,8 +8,8 @@ import { pmuListDesigns, type PmuListDesign } from '../host/pmu-list.js';
 import type { PlantedBugs } from '../check/bugs.js';
 
 export interface ProfileSwitches {
-  /** Attribute id 5: 'none' (mainline: unknown attr → ENXIO) or FIXED_COUNTERS_ONLY (spec §3.6, §9 f). */
-  readonly attr5: 'none' | 'fixed-counters-only';
+  /** Attribute id 5: 'none' (mainline: unknown attr → ENXIO), FIXED_COUNTERS_ONLY (spec §3.6) or ENABLE_PARTITION (§6.7), §9 f. */
+  readonly attr5: Attr5;
   /** §9 a / §8 item 13: SET_NR_COUNTERS after any vCPU ran — mainline allows it, the fixed series returns EBUSY. */
   readonly nrCountersFrozenAfterRun: boolean;
   /** §9 b / §5.3: overflow status also requires PMCNTENSET (older kernels) — mainline does not. */
@@ -30,7 +30,32 @@ export interface ProfileSwitches {
   readonly initFailureRestoresFeatures: boolean;
   /** §8 item 24: a repeated INIT resets under config_lock (v9–v11 "Serialize repeated vCPU initialization"; title only) — off in both. */
   readonly serializeRepeatedInit: boolean;
+  /** §6.1: the host driver's `arm_pmuv3.reserved_host_counters` (a non-negative integer). */
+  readonly reservedHostCounters: number;
+  /** §6.1: reserved host counters as a static split (v5/v6) or an upper bound (v7+: the host loses the guest range only while a partitioned vCPU is loaded). */
+  readonly reservedCountersMode: ReservedCountersMode;
+  /** §6.4/§6.5: swap the partitioned context at every load (eager), lazily with a sticky owner (v6 13/19), or by the debug-register rule. */
+  readonly partitionSwap: PartitionSwap;
+  /** §6 is silent: a partitioned vCPU loaded on a CPU with fewer than HPMN guest counters fails entry (CPU_UNSUPPORTED) or keeps trapping there. */
+  readonly partitionShortCpu: PartitionShortCpu;
+  /** §6 is silent: ENABLE_PARTITION and SET_PMU exclude each other (EBUSY), as FIXED and SET_PMU do. */
+  readonly partitionExcludesSetPmu: boolean;
 }
+
+export type Attr5 = 'none' | 'fixed-counters-only' | 'enable-partition';
+export const attr5Values: readonly Attr5[] = Object.freeze(['none', 'fixed-counters-only', 'enable-partition']);
+export type ReservedCountersMode = 'static' | 'upper-bound';
+export type PartitionSwap = 'eager' | 'lazy' | 'lazy-debug';
+export type PartitionShortCpu = 'fail-entry' | 'trap';
+
+/** The switches whose value is one of a few names, with those names. */
+const namedValues: Readonly<Partial<Record<keyof ProfileSwitches, readonly string[]>>> = Object.freeze({
+  attr5: attr5Values,
+  pmuListDesign: pmuListDesigns,
+  reservedCountersMode: ['static', 'upper-bound'],
+  partitionSwap: ['eager', 'lazy', 'lazy-debug'],
+  partitionShortCpu: ['fail-entry', 'trap'],
+});
 
 export interface Profile extends ProfileSwitches {
   readonly name: string;
@@ -53,6 +78,11 @@ const mainline: Profile = Object.freeze({
   pmuListDesign: 'mutex',
   initFailureRestoresFeatures: false,
   serializeRepeatedInit: false,
+  reservedHostCounters: 0,
+  reservedCountersMode: 'upper-bound',
+  partitionSwap: 'lazy',
+  partitionShortCpu: 'fail-entry',
+  partitionExcludesSetPmu: false,
   bugs: Object.freeze({}),
 });
 
@@ -68,16 +98,30 @@ const fixedCountersOnly: Profile = Object.freeze({
   pmuListDesign: 'rcu',
 });
 
+/**
+ * "ARM64 PMU Partitioning" (Colton Lewis, v6+ UAPI on mainline): attribute 5 is
+ * ENABLE_PARTITION (§6.7). The partition switches (reservedCountersMode, partitionSwap,
+ * partitionShortCpu, partitionExcludesSetPmu) only matter here; docs/partition.md says why
+ * each default is what it is.
+ */
+const partition: Profile = Object.freeze({
+  ...mainline,
+  name: 'partition',
+  description: '"ARM64 PMU Partitioning" v6–v9 (2025–2026): attr 5 ENABLE_PARTITION, HPMN split, lazy context swap at vcpu_load/put',
+  attr5: 'enable-partition',
+});
+
 export const profiles: Readonly<Record<string, Profile>> = Object.freeze({
   mainline,
   'fixed-counters-only': fixedCountersOnly,
+  partition,
 });
 
 export const profileNames: readonly string[] = Object.freeze(Object.keys(profiles));
 
 /** One line per switch, for `vpmu-lab profiles` (the same words as the interface above). */
 export const switchHelp: Readonly<Record<keyof ProfileSwitches, string>> = Object.freeze({
-  attr5: 'attribute id 5: none (ENXIO) or FIXED_COUNTERS_ONLY (§3.6, §9 f)',
+  attr5: 'attribute id 5: none (ENXIO), fixed-counters-only (§3.6) or enable-partition (§6.7), §9 f',
   nrCountersFrozenAfterRun: 'SET_NR_COUNTERS after a vCPU ran returns EBUSY (§9 a, §8 item 13)',
   overflowNeedsCntEn: 'overflow status also requires PMCNTENSET, as older kernels did (§9 b, §5.3)',
   aarch32CounterWriteAnomaly: 'an AArch32 guest event-counter write loses its low half (§9 c, §4.5)',
@@ -88,6 +132,11 @@ export const switchHelp: Readonly<Record<keyof ProfileSwitches, string>> = Objec
   pmuListDesign: "arm_pmus readers: mutex (mainline), rcu (FIXED series), or rcu-no-grace-period (broken on purpose) (§1.2)",
   serializeRepeatedInit: 'a repeated KVM_ARM_VCPU_INIT resets the vCPU under config_lock (§8 item 24; v9+, title only)',
   initFailureRestoresFeatures: "a failed first KVM_ARM_VCPU_INIT restores the VM's feature bitmap (§8 item 27; 2026-09 fix, title only)",
+  reservedHostCounters: 'arm_pmuv3.reserved_host_counters: counters the host keeps from a partitioned guest (§6.1)',
+  reservedCountersMode: 'reserved host counters: static split (v5/v6) or upper-bound (v7+, host loses the guest range only while loaded) (§6.1)',
+  partitionSwap: 'partitioned context swap: eager (every load), lazy (sticky owner, v6 13/19) or lazy-debug (debug-register rule) (§6.5)',
+  partitionShortCpu: 'partitioned vCPU on a CPU with fewer counters than HPMN: fail-entry (CPU_UNSUPPORTED) or trap (emulated there) (§6, silent)',
+  partitionExcludesSetPmu: 'ENABLE_PARTITION and SET_PMU exclude each other with EBUSY (§6, silent)',
 });
 export const switchNames: readonly (keyof ProfileSwitches)[] = Object.freeze(
   Object.keys(mainline).filter((k) => k !== 'name' && k !== 'description' && k !== 'bugs') as (keyof ProfileSwitches)[],
@@ -106,11 +155,10 @@ export function resolveProfile(name: string = 'mainline', switches: Partial<Prof
     if (typeof v !== expected) {
       throw new VpmuLabError(`profile switch ${k}: expected a ${expected}, got ${JSON.stringify(v)}`);
     }
-    if (k === 'attr5' && v !== 'none' && v !== 'fixed-counters-only') {
-      throw unknownName('attr5 value', v, ['none', 'fixed-counters-only']);
-    }
-    if (k === 'pmuListDesign' && !pmuListDesigns.includes(v as PmuListDesign)) {
-      throw unknownName('pmuListDesign', v, pmuListDesigns);
+    const names = namedValues[k as keyof ProfileSwitches];
+    if (names && !names.includes(v as string)) throw unknownName(k === 'attr5' ? 'attr5 value' : k, v as string, names);
+    if (k === 'reservedHostCounters' && (!Number.isInteger(v) || (v as number) < 0)) {
+      throw new VpmuLabError(`profile switch reservedHostCounters: expected a non-negative integer, got ${JSON.stringify(v)}`);
     }
   }
   return Object.freeze({ ...base, ...switches, bugs: Object.freeze({ ...bugs }) });

@@ -113,7 +113,15 @@ export function guestRead(vcpu: KvmVcpu, d: RegDesc, el: 0 | 1): bigint {
       return 0n; // RAZ
     case 'MDCR_EL2':
       throw new GuestUndefined(d.name, el, false, 'the VM has no EL2 (nested virtualisation not modelled)');
+    case 'PMICNTR':
+    case 'PMICFILTR':
+      return icntrUndefined(d, el, false);
   }
+}
+
+/** FEAT_PMUv3_ICNTR is never given to a guest: its registers UNDEF, no side effect (spec §6.2). */
+function icntrUndefined(d: RegDesc, el: 0 | 1, write: boolean): never {
+  throw new GuestUndefined(d.name, el, write, 'FEAT_PMUv3_ICNTR is not given to guests (fine-grained UNDEF, spec §6.2)');
 }
 
 /**
@@ -204,5 +212,8 @@ export function guestWrite(vcpu: KvmVcpu, d: RegDesc, v: bigint, el: 0 | 1): voi
       return; // WI
     case 'MDCR_EL2':
       throw new GuestUndefined(d.name, el, true, 'the VM has no EL2 (nested virtualisation not modelled)');
+    case 'PMICNTR':
+    case 'PMICFILTR':
+      icntrUndefined(d, el, true);
   }
 }

@@ -35,7 +35,30 @@ export const VCPU_FLAG = Object.freeze({
   LOADED: 1 << 4,
   TIMER_ENABLED: 1 << 5, // the arch timer claimed its PPIs (first run)
   CREATED: 1 << 6, // KVM_CREATE_VCPU done: the vCPU is in kvm_for_each_vcpu
+  PMU_EVENTS_FOLDED: 1 << 7, // a partitioned context was loaded: the perf events were folded (spec §6.4)
 });
+
+/** `vcpu->arch.pmu.access` (spec §6.5): FREE (the host's) or GUEST_OWNED. */
+export const PMU_ACCESS = Object.freeze({ FREE: 0, GUEST_OWNED: 1 });
+
+/** Per-vCPU partitioned-PMU counters for reports and benchmarks (spec §6.2, §6.4). */
+export const PSTAT = Object.freeze({
+  /** kvm_pmu_load swaps and the registers they wrote. */
+  SWAP_LOADS: 0,
+  REGS_LOADED: 1,
+  /** kvm_pmu_put swaps and the registers they read back. */
+  SWAP_PUTS: 2,
+  REGS_PUT: 3,
+  /** Host perf events displaced out of the guest range by loads (and brought back by puts). */
+  HOST_EVENTS_MOVED: 4,
+  /** Guest PMU accesses served untrapped on the hardware. */
+  DIRECT: 5,
+  /** Trapped accesses served by the hyp fast path (no FGT, §6.2) without a full exit. */
+  FAST_PATH: 6,
+  /** Trapped accesses of a partitioned vCPU that took a full exit to KVM's handler. */
+  FULL_EXITS: 7,
+});
+const NR_PSTAT = 8;
 
 const L = new LayoutBuilder();
 const REGS = L.u64(NR_REGS);
@@ -53,6 +76,10 @@ const REQUESTS = L.i32();
 const MUTEX = L.i32(LOCK_WORDS);
 const LOAD_RELOADS = L.i32(); // observability: reload requests raised by the per-load check
 const LOADS = L.i32(); // observability: vcpu_load calls
+const MDCR_EL2 = L.i32(); // vcpu->arch.mdcr_el2 as programmed at the last vcpu_load (spec §6.2)
+const PMU_OWNER = L.i32(); // PMU_ACCESS (spec §6.5)
+const CTX_CPU = L.i32(); // the CPU whose hardware holds this vCPU's partitioned context, -1 = none
+const STATS = L.i32(NR_PSTAT);
 export const vcpuLayout = L.build();
 
 /** Run-loop events a driver may log (the engine's flight recorder). */
@@ -82,6 +109,7 @@ export class KvmVcpu {
     this.key = vm.id * 64 + id;
     if (!fresh) return;
     this.i32[CPU] = -1;
+    this.i32[CTX_CPU] = -1;
     this.i32.fill(-1, EV_PMU, EV_PMU + 32);
     this.i32.fill(-1, EV_HW, EV_HW + 32);
   }
@@ -165,6 +193,33 @@ export class KvmVcpu {
   countLoad(): void {
     Atomics.add(this.i32, LOADS, 1);
   }
+  // --- partitioned PMU (spec §6) ---
+  get mdcrEl2(): bigint {
+    return BigInt(Atomics.load(this.i32, MDCR_EL2) >>> 0);
+  }
+  set mdcrEl2(v: bigint) {
+    Atomics.store(this.i32, MDCR_EL2, Number(v & 0xffffffffn) | 0);
+  }
+  get pmuAccess(): number {
+    return Atomics.load(this.i32, PMU_OWNER);
+  }
+  set pmuAccess(a: number) {
+    Atomics.store(this.i32, PMU_OWNER, a);
+  }
+  /** The CPU whose hardware PMU holds this vCPU's context (`kvm_pmu_load` done), -1 if none. */
+  get contextCpu(): number {
+    return Atomics.load(this.i32, CTX_CPU);
+  }
+  set contextCpu(c: number) {
+    Atomics.store(this.i32, CTX_CPU, c);
+  }
+  stat(k: number): number {
+    return Atomics.load(this.i32, STATS + k);
+  }
+  countStat(k: number, n = 1): void {
+    Atomics.add(this.i32, STATS + k, n);
+  }
+
   pendingRequests(): number {
     return Atomics.load(this.i32, REQUESTS);
   }

@@ -20,6 +20,7 @@ export const VM_FLAG = Object.freeze({
   VCPU_FEATURES_CONFIGURED: 1 << 1,
   PMU_V3_EXPLICIT: 1 << 12,
   PMU_V3_FIXED_COUNTERS_ONLY: 1 << 13,
+  PARTITION_PMU_ENABLED: 1 << 14, // the partition series' flag (spec §2.1, §6.7)
 });
 
 /** vCPU feature bits of `kvm_vcpu_init.features[0]` the model knows. */
@@ -83,11 +84,18 @@ export class KvmVm {
   setFlag(flag: number): void {
     Atomics.or(this.i32, FLAGS, flag);
   }
+  clearFlag(flag: number): void {
+    Atomics.and(this.i32, FLAGS, ~flag);
+  }
   hasRanOnce(): boolean {
     return this.hasFlag(VM_FLAG.HAS_RAN_ONCE);
   }
   fixedCountersOnly(): boolean {
     return this.hasFlag(VM_FLAG.PMU_V3_FIXED_COUNTERS_ONLY);
+  }
+  /** `kvm_pmu_is_partitioned` (spec §6). */
+  partitioned(): boolean {
+    return this.hasFlag(VM_FLAG.PARTITION_PMU_ENABLED);
   }
 
   // --- arm_pmu, nr_pmu_counters, supported_cpus ---
@@ -131,7 +139,9 @@ export class KvmVm {
   /** `kvm_arm_pmu_get_max_counters` (spec §1.4). */
   maxCounters(): number {
     if (this.fixedCountersOnly()) return 0;
-    return this.armPmu < 0 ? 0 : this.host.maxCounters(this.armPmu);
+    if (this.armPmu < 0) return 0;
+    if (this.partitioned() && !this.host.topology.appleImpdefTraps) return this.host.maxGuestCounters(this.armPmu);
+    return this.host.maxCounters(this.armPmu);
   }
 
   // --- derived quantities of spec §2.1 ---
