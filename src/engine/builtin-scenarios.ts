@@ -1,8 +1,10 @@
 /**
  * The scenarios `vpmu-lab run NAME` knows without a file: the demonstrations here, and the
  * scenarios in which `explore` finds each planted bug of the catalog (check/bugs.ts) — model
- * races in race-scenarios.ts, locking-design races in sync-scenarios.ts.
+ * races in race-scenarios.ts, locking-design races in sync-scenarios.ts; and the partitioned
+ * PMU's in partition-scenarios.ts.
  */
+import { partitionScenarios } from './partition-scenarios.js';
 import { raceScenarios, withConfigurator } from './race-scenarios.js';
 import type { ScenarioSpec } from './scenario.js';
 import { syncScenarios } from './sync-scenarios.js';
@@ -173,6 +175,7 @@ export const builtinScenarios: Readonly<Record<string, ScenarioSpec>> = Object.f
   },
   ...raceScenarios,
   ...syncScenarios,
+  ...partitionScenarios,
 });
 
 export const builtinScenarioNames: readonly string[] = Object.freeze(Object.keys(builtinScenarios));

@@ -16,9 +16,9 @@ import { resolveProfile, type Profile, type ProfileSwitches } from '../kvm/profi
 import { policyKinds, type PolicyKind } from './scheduler.js';
 import { MAX_RCU_THREADS } from '../sync/rcu.js';
 
-export type VmConfig = 'default-pmu' | 'set-pmu' | 'fixed-counters-only' | 'none';
+export type VmConfig = 'default-pmu' | 'set-pmu' | 'fixed-counters-only' | 'partition' | 'none';
 export type VcpuSetup = 'full' | 'vcpu-init' | 'none' | 'uncreated';
-const vmConfigs: readonly VmConfig[] = ['default-pmu', 'set-pmu', 'fixed-counters-only', 'none'];
+const vmConfigs: readonly VmConfig[] = ['default-pmu', 'set-pmu', 'fixed-counters-only', 'partition', 'none'];
 const vcpuSetups: readonly VcpuSetup[] = ['full', 'vcpu-init', 'none', 'uncreated'];
 
 export interface VcpuPlan {
@@ -322,6 +322,9 @@ export function resolveScenario(raw: unknown, path = 'scenario'): Scenario {
   });
   if (scenario.vms.some((v) => v.config === 'fixed-counters-only') && profile.attr5 !== 'fixed-counters-only') {
     throw new VpmuLabError(`${path}: a VM with config 'fixed-counters-only' needs profile 'fixed-counters-only' (attribute 5)`);
+  }
+  if (scenario.vms.some((v) => v.config === 'partition') && profile.attr5 !== 'enable-partition') {
+    throw new VpmuLabError(`${path}: a VM with config 'partition' needs profile 'partition' (attribute 5 = ENABLE_PARTITION)`);
   }
   return scenario;
 }

@@ -1,7 +1,7 @@
 /**
  * What a VMM does before its vCPUs first run, for the configurations the demo and the
  * scenarios name (hosts-and-clients §1): KVM_ARM_VCPU_INIT from the main thread's CPU,
- * the configuration's own attribute (SET_PMU or FIXED_COUNTERS_ONLY), vGIC init, then
+ * the configuration's own attribute (SET_PMU, FIXED_COUNTERS_ONLY or ENABLE_PARTITION(1)), vGIC init, then
  * IRQ 23 + PMU INIT on every vCPU that gets the full set-up.
  */
 import type { Vcpu } from '../api/vcpu.js';
@@ -42,6 +42,9 @@ export function setUpVm(vm: KvmVm, vcpus: readonly Vcpu[], s: VmSetup): void {
   }
   if (via && s.config === 'fixed-counters-only') {
     check(via.setDeviceAttr(CTRL, uapi.KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY), 'FIXED_COUNTERS_ONLY');
+  }
+  if (via && s.config === 'partition') {
+    check(via.setDeviceAttr(CTRL, uapi.KVM_ARM_VCPU_PMU_V3_ENABLE_PARTITION, 1), 'ENABLE_PARTITION(1)');
   }
   if (s.vgicInit === false) return;
   if (vm.vgic.created) check(runDirect(vgicInit(vm), `vm${vm.id} KVM_DEV_ARM_VGIC_CTRL_INIT`), 'KVM_DEV_ARM_VGIC_CTRL_INIT');
