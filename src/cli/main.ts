@@ -28,7 +28,7 @@ const scenarioOptions = {
 
 const commands: Readonly<Record<string, CommandSpec>> = {
   demo: {
-    summary: 'the flagship three-configuration demonstration (default PMU, SET_PMU, FIXED_COUNTERS_ONLY)',
+    summary: 'the flagship demonstration: default PMU, SET_PMU, FIXED_COUNTERS_ONLY and the partitioned PMU',
     options: {
       host: host('; default rk3588'),
       quanta: { value: 'N', help: 'quanta each guest runs, ping-ponging between clusters (2..1000000; default 8)' },

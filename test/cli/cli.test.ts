@@ -30,7 +30,7 @@ describe('vpmu-lab CLI', () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out) as { host: string; rows: { config: string; executed: string }[] };
     expect(j.host).toBe('rk3399');
-    expect(j.rows.map((x) => x.config)).toEqual(['default-pmu', 'set-pmu', 'fixed-counters-only']);
+    expect(j.rows.map((x) => x.config)).toEqual(['default-pmu', 'set-pmu', 'fixed-counters-only', 'partition']);
     expect(typeof j.rows[0]!.executed).toBe('string');
   });
 

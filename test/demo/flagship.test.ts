@@ -37,11 +37,26 @@ describe('flagship demo on rk3588 (A55 0-3, A76 4-7), vCPU ping-pong between clu
     expect(row.counted).toBe(8000n);
   });
 
+  // spec §6.4: the guest owns counters 0..HPMN-1 and the cycle counter of whatever CPU it is
+  // loaded on; every load writes its context into that CPU's hardware, every put reads it back.
+  it('partitioned: runs on every CPU, every cycle counted, one context swap per load and per put', () => {
+    const row = runDemoConfig('partition', { quanta: 8, cyclesPerQuantum: 1000 });
+    expect(row.crash).toBeUndefined();
+    expect(row.failEntries).toEqual([]);
+    expect(row.quantaRun).toBe(8);
+    expect(row.counted).toBe(8000n);
+    expect(row.executed).toBe(8000n);
+    // rk3588's PMUs have 6 counters and none is reserved: HPMN = 6; a load writes the six
+    // counters and their types, the cycle counter and its filter, and 8 control registers.
+    expect(row.swaps).toEqual({ loads: 8, registersLoaded: 8 * (2 * (6 + 1) + 8), puts: 8, registersPut: 8 * (6 + 7) });
+  });
+
   it('the printed table names each outcome', () => {
-    const rows = (['default-pmu', 'set-pmu', 'fixed-counters-only'] as const).map((c) => runDemoConfig(c));
+    const rows = (['default-pmu', 'set-pmu', 'fixed-counters-only', 'partition'] as const).map((c) => runDemoConfig(c));
     const text = formatDemo('rk3588', rows);
     expect(text).toMatch(/default-pmu.*CRASHED/);
     expect(text).toMatch(/set-pmu.*FAIL_ENTRY/);
     expect(text).toMatch(/fixed-counters-only.*continuous/);
+    expect(text).toMatch(/partition .* 22 regs +ran everywhere, counter continuous/);
   });
 });
