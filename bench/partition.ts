@@ -39,9 +39,10 @@ import { presets } from '../src/host/presets.js';
 import { vcpuLoad, vcpuPut } from '../src/kvm/arm.js';
 import type { GuestCpu } from '../src/kvm/guest-cpu.js';
 import type { ProfileSwitches } from '../src/kvm/profile.js';
-import { PSTAT } from '../src/kvm/vcpu-state.js';
+import { PSTAT, VCPU_FLAG } from '../src/kvm/vcpu-state.js';
 import { HwTask, runHw } from '../src/sync/hw.js';
 import { RcuDomain, rcuLayout } from '../src/sync/rcu.js';
+import type { Op } from '../src/sync/seam.js';
 import { BATCH, measureMicro, type MicroTask } from './micro.js';
 
 const argv = process.argv.slice(2);
@@ -157,6 +158,24 @@ function spread(xs: readonly number[]): Spread {
   return { median, min: s[0] ?? NaN, max: s[n - 1] ?? NaN };
 }
 
+/**
+ * vcpu_put, whether the model has it as a plain function or as a generator of seam steps
+ * (then stepped by the same hw driver as the load): a generator called and not run would
+ * silently skip the put.
+ */
+function put(model: Vcpu['model'], task: HwTask): void {
+  const op: unknown = vcpuPut(model);
+  if (typeof op === 'object' && op !== null && typeof (op as Op<void>).next === 'function') runHw(op as Op<void>, task);
+}
+
+/** One load + put must leave the vCPU unloaded with its context back in the vCPU file. */
+function checkPair(s: { vcpu: Vcpu; task: HwTask }, what: string): void {
+  const m = s.vcpu.model;
+  runHw(vcpuLoad(m, CPUS[1]), s.task);
+  put(m, s.task);
+  if (m.hasFlag(VCPU_FLAG.LOADED) || m.contextCpu !== -1) throw new Error(`bench:partition: ${what}: vcpu_put left the vCPU loaded (contextCpu ${m.contextCpu})`);
+}
+
 interface Subject {
   readonly cfg: Config;
   readonly guest: GuestKind;
@@ -190,12 +209,14 @@ function subjects(rcu: RcuDomain): Subject[] {
           batch: () => {
             for (let i = 0; i < BATCH; i++) {
               runHw(vcpuLoad(model, CPUS[i & 1]!), task);
-              vcpuPut(model);
+              put(model, task);
             }
             s.pairs += BATCH;
           },
         },
       };
+      checkPair({ vcpu, task }, s.task.name);
+      s.before = stats(vcpu);
       out.push(s);
     }
   }
@@ -235,6 +256,7 @@ async function timeLoadPut(): Promise<{ floor: Spread; figures: LoadPutFigure[] 
   const figures = subs.map((s): LoadPutFigure => {
     const f = medians.get(s.task.name)!;
     const d = delta(s.before, stats(s.vcpu));
+    if (d.SWAP_LOADS !== d.SWAP_PUTS) throw new Error(`bench:partition: ${s.task.name}: ${d.SWAP_LOADS} swap loads but ${d.SWAP_PUTS} swap puts`);
     const per = (n: number) => (s.pairs === 0 ? NaN : n / s.pairs);
     return {
       config: s.cfg.name,
