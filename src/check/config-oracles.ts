@@ -41,7 +41,11 @@ export function checkNrCountersWrite(vm: KvmVm, n: number): void {
   }
 }
 
-/** Item 11, around a vCPU reset (a repeated INIT): N is what it was. */
+/**
+ * Item 11, at the end of a vCPU reset: the reset did not change N (`nBefore` is read where
+ * the reset's writes begin, so a SET_NR_COUNTERS racing an unserialised reset — item 24, a
+ * kernel hole on mainline — is not mistaken for it).
+ */
 export function checkResetKeepsN(vcpu: KvmVcpu, nBefore: number): void {
   const vm = vcpu.vm;
   if (vm.host.checks['nr-counters-kept-at-reset'] && vm.nrPmuCounters !== nBefore) {

@@ -7,6 +7,7 @@ import { PMCR, RESET_UNKNOWN, U32 } from '../arch/pmu-bits.js';
 import { implementedMask, releasePerfEvent } from './pmu-emul.js';
 import { REG, REQ, type KvmVcpu } from './vcpu-state.js';
 import { checkResetBitmaps, checkResetValues } from '../check/pmu-oracles.js';
+import { checkResetKeepsN } from '../check/config-oracles.js';
 import { point, runLeaf, type Op } from '../sync/seam.js';
 
 /** Between reading N and writing the registers: where a concurrent SET_NR_COUNTERS can land. */
@@ -26,6 +27,8 @@ export function* resetPmuRegsSteps(vcpu: KvmVcpu): Op<void> {
   const vm = vcpu.vm;
   const implemented = implementedMask(vcpu);
   yield RESET_POINT;
+  // From here to the end nothing yields: N can change only if the reset itself writes it.
+  const n = vm.nrPmuCounters;
   vcpu.setReg(REG.PMCR, vm.host.topology.aarch32El0 ? 0n : PMCR.LC);
   vcpu.setReg(REG.PMSELR, RESET_UNKNOWN & 0x1fn);
   vcpu.setReg(REG.PMCNTENSET, RESET_UNKNOWN & implemented);
@@ -47,6 +50,7 @@ export function* resetPmuRegsSteps(vcpu: KvmVcpu): Op<void> {
   // Planted `pmcr-n-reset-to-host` (§8 item 11): N back to the PMU's count, as before the
   // SET_NR_COUNTERS series preserved it.
   if (vm.planted('pmcr-n-reset-to-host') && vm.armPmu >= 0) vm.nrPmuCounters = vm.maxCounters();
+  checkResetKeepsN(vcpu, n);
   checkResetValues(vcpu);
   checkResetBitmaps(vcpu);
   if (vcpu.hasPmu()) vcpu.makeRequest(REQ.RELOAD_PMU);
