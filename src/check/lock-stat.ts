@@ -79,6 +79,27 @@ export class LockStats {
   }
 }
 
+/** Sums two reports' rows per class (maxima: the worst of them): a campaign over its executions. */
+export function addLockStatRows(a: readonly LockStatRow[], b: readonly LockStatRow[]): LockStatRow[] {
+  return LOCKDEP_CLASSES.flatMap((cls) => {
+    const x = a.find((r) => r.class === cls);
+    const y = b.find((r) => r.class === cls);
+    if (!x || !y) return x ?? y ? [(x ?? y)!] : [];
+    return [
+      {
+        class: cls,
+        acquisitions: x.acquisitions + y.acquisitions,
+        contentions: x.contentions + y.contentions,
+        waitTotal: x.waitTotal + y.waitTotal,
+        waitMax: Math.max(x.waitMax, y.waitMax),
+        holdTotal: x.holdTotal + y.holdTotal,
+        holdMax: Math.max(x.holdMax, y.holdMax),
+        holdSamples: x.holdSamples + y.holdSamples,
+      },
+    ];
+  });
+}
+
 /** Sums several threads' figures per class (maxima: the worst of them). */
 export function sumRows(stats: readonly LockStats[]): LockStatRow[] {
   const rows: LockStatRow[] = [];

@@ -9,6 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { formatCycle } from '../check/lockdep.js';
+import { formatLockStat } from '../engine/report-format.js';
 import { parseShard } from '../explore/campaign-plan.js';
 import { exploreCampaign, exploreDefaults, strategyNames, type ExploreResult, type StrategyName } from '../explore/explore.js';
 import { shardText } from '../explore/shard-file.js';
@@ -123,7 +124,7 @@ export function formatExplore(r: ExploreResult): string {
       );
     }
   });
-  out.push('', ...formatCampaignLockdep(r));
+  out.push('', ...formatLockStat(r.lockStat, 'virtual ns'), ...formatCampaignLockdep(r));
   const first = r.failures[0];
   const acrossRuns = r.lockdep.cycles.find((c) => c.acrossRuns);
   out.push(

@@ -5,6 +5,7 @@
  * nondeterminism), 2 bad input.
  */
 import { formatVerdict } from '../check/verdict.js';
+import { formatLockStat } from '../engine/report-format.js';
 import { replayFromHw } from '../explore/from-hw.js';
 import { replayScheduleFile } from '../explore/replay-file.js';
 import { formatPreemptions, formatTimeline } from '../explore/timeline.js';
@@ -33,6 +34,7 @@ export function replayCommand(args: ParsedArgs): number {
         build: r.build,
         recordedBuild: r.schedule.build,
         findings: e.verdict.findings,
+        lockStat: e.report.lockStat,
       }),
     );
   } else {
@@ -44,6 +46,7 @@ export function replayCommand(args: ParsedArgs): number {
         ...formatTimeline(e.machine, { last, preempted: e.preempted, migratedAt: e.migratedAt }),
         '',
         formatPreemptions(e.machine, e.preempted, e.migratedAt),
+        ...formatLockStat(e.report.lockStat, e.report.lockStatUnit),
         `${e.steps} steps, ${e.preemptions} preemptions; trace ${e.traceHash} — ${r.identical ? 'identical to the recording' : 'DIVERGED'}`,
         r.divergence ? `FAILURE: uncontrolled-nondeterminism — ${r.divergence}` : formatVerdict(e.verdict),
       ].join('\n'),

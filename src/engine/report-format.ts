@@ -1,5 +1,6 @@
 /** The human summary of a run: what ran, the rates, each vCPU's fate, each VMM thread's results. */
 import { formatCycle, LockdepGraph } from '../check/lockdep.js';
+import type { LockStatRow } from '../check/lock-stat.js';
 import { formatTable } from '../cli/table.js';
 import type { Progress } from './coordinator.js';
 import type { RunReport } from './report.js';
@@ -92,19 +93,26 @@ export function formatReport(r: RunReport): string {
 }
 
 /** lock_stat per class, then lockdep's dependencies in one line and any cycle in full. */
-function formatSync(r: RunReport): string[] {
+/** A lock_stat table: per class, acquisitions, contentions, wait and hold times (`unit`'s ns). */
+export function formatLockStat(rows: readonly LockStatRow[], unit: 'ns' | 'virtual ns'): string[] {
   const t = (ns: number) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(1)} µs` : `${Math.round(ns)} ns`);
-  const g = LockdepGraph.fromJSON(r.lockdep);
-  const edges = g.edges().map((e) => `${e.from} → ${e.to}`);
   return [
-    `lock_stat (${r.lockStatUnit === 'ns' ? 'real time; holds timed one in eight' : 'virtual time'}; rcu: read-side sections, grace periods waited):`,
+    `lock_stat (${unit === 'ns' ? 'real time; holds timed one in eight' : 'virtual time'}; rcu: read-side sections, grace periods waited):`,
     formatTable(
       ['class', 'acquisitions', 'contentions', 'wait total', 'wait max', 'hold avg', 'hold max'],
-      r.lockStat.map((c) => {
+      rows.map((c) => {
         const hold = c.holdSamples > 0;
         return [c.class, String(c.acquisitions), String(c.contentions), t(c.waitTotal), t(c.waitMax), hold ? t(c.holdTotal / c.holdSamples) : '-', hold ? t(c.holdMax) : '-'];
       }),
     ),
+  ];
+}
+
+function formatSync(r: RunReport): string[] {
+  const g = LockdepGraph.fromJSON(r.lockdep);
+  const edges = g.edges().map((e) => `${e.from} → ${e.to}`);
+  return [
+    ...formatLockStat(r.lockStat, r.lockStatUnit),
     `lockdep: ${edges.length > 0 ? edges.join(', ') : 'no nested locking'}`,
     ...g.cycles().flatMap(formatCycle),
   ];

@@ -5,6 +5,7 @@
  * campaign needs of each: small records, plus the schedule of a failing one so that any
  * thread can replay it.
  */
+import { addLockStatRows, type LockStatRow } from '../check/lock-stat.js';
 import { LockdepGraph, type LockdepJson } from '../check/lockdep.js';
 import type { OracleName } from '../check/verdict.js';
 import type { Scenario } from '../engine/scenario.js';
@@ -56,6 +57,8 @@ export interface BlockResult {
    * from this thread, a pool worker or a shard file.
    */
   readonly lockdep: LockdepJson;
+  /** lock_stat summed over the block's executions (virtual ns). */
+  readonly lockStat: readonly LockStatRow[];
 }
 
 /**
@@ -66,6 +69,7 @@ export function* runBlock(s: Scenario, job: CampaignJob, block: Block, control: 
   const strategy = makeStrategy({ ...job, seed: block.seed });
   const executions: ExecutionRecord[] = [];
   const lockdep = new LockdepGraph();
+  let lockStat: LockStatRow[] = [];
   let exhausted = false;
   for (let index = block.first; index < block.first + block.count && !control.stopped(index); index++) {
     const e = runExecution(s, strategy, { maxSteps: job.maxSteps, stopOnFailure: true });
@@ -75,6 +79,7 @@ export function* runBlock(s: Scenario, job: CampaignJob, block: Block, control: 
     }
     const failed = e.verdict.verdict === 'FAILURE';
     lockdep.merge(e.lockdep, index);
+    lockStat = addLockStatRows(lockStat, e.report.lockStat);
     const record: ExecutionRecord = {
       index,
       seed: e.seed,
@@ -89,5 +94,5 @@ export function* runBlock(s: Scenario, job: CampaignJob, block: Block, control: 
     yield record;
     if (failed && !job.keepGoing) break;
   }
-  return { block: block.index, first: block.first, executions, exhausted, summary: strategy.summary(executions.length), lockdep: lockdep.toJSON() };
+  return { block: block.index, first: block.first, executions, exhausted, summary: strategy.summary(executions.length), lockdep: lockdep.toJSON(), lockStat };
 }

@@ -51,6 +51,7 @@ export function campaignResult(i: ResultInput): ExploreResult {
     summary: i.summary,
     failures: i.failures,
     lockdep: { edges: i.lockdep.edges(), cycles },
+    lockStat: c.lockStat,
     ...(i.shard ? { shard: i.shard } : {}),
     ...(i.shards ? { shards: i.shards } : {}),
   };

@@ -44,6 +44,7 @@ export async function searchBlocks(runner: BlockRunner, blocks: Iterator<Block>,
       steps: r.executions.map((e) => e.steps),
       migrations: r.executions.map((e) => e.migrations),
       virtualNs: r.executions.map((e) => e.virtualNs),
+      lockStat: r.lockStat,
     });
     for (const e of r.executions) {
       if (e.failure) {

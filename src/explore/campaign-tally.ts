@@ -7,6 +7,7 @@
  * not counted (`discarded`), exactly as a one-thread campaign would never have run them.
  * Failures are listed fastest-failing first: fewest steps, then lowest index.
  */
+import { addLockStatRows, type LockStatRow } from '../check/lock-stat.js';
 import { LockdepGraph, type LockdepJson } from '../check/lockdep.js';
 
 /** The per-execution figures of one block that the totals need, index `first` onwards. */
@@ -16,6 +17,11 @@ export interface BlockRecord {
   readonly steps: readonly number[];
   readonly migrations: readonly number[];
   readonly virtualNs: readonly number[];
+  /**
+   * lock_stat over the block's executions. Exact for the tally: a block never runs past the
+   * campaign's first failure but in blocks wholly after it, which are not counted.
+   */
+  readonly lockStat: readonly LockStatRow[];
 }
 
 export interface CampaignCounts {
@@ -27,6 +33,8 @@ export interface CampaignCounts {
   readonly longest: number;
   /** Executions that ran after the first failure and are not counted. */
   readonly discarded: number;
+  /** lock_stat per class over the counted executions (virtual ns). */
+  readonly lockStat: readonly LockStatRow[];
 }
 
 export class CampaignTally<F extends { readonly index: number; readonly steps: number }> {
@@ -63,11 +71,13 @@ export class CampaignTally<F extends { readonly index: number; readonly steps: n
     let virtualNs = 0;
     let longest = 0;
     let all = 0;
+    let lockStat: LockStatRow[] = [];
     // In block order, whatever order they finished in: sums of fractions depend on the order.
     for (const b of this.sorted()) {
       all += b.steps.length;
       const n = this.countedIn(b);
       runs += n;
+      if (n > 0) lockStat = addLockStatRows(lockStat, b.lockStat);
       for (let k = 0; k < n; k++) {
         steps += b.steps[k]!;
         migrations += b.migrations[k]!;
@@ -75,7 +85,7 @@ export class CampaignTally<F extends { readonly index: number; readonly steps: n
         longest = Math.max(longest, b.steps[k]!);
       }
     }
-    return { runs, steps, migrations, virtualNs, longest, discarded: all - runs };
+    return { runs, steps, migrations, virtualNs, longest, discarded: all - runs, lockStat };
   }
 
   /** The counted failures, fastest-failing first. */

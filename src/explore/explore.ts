@@ -23,6 +23,7 @@ import { searchBlocks } from './campaign-search.js';
 import type { StrategyName } from './campaign-strategy.js';
 import type { BlockRecord } from './campaign-tally.js';
 import type { LockdepCycle, LockdepEdge, LockdepGraph } from '../check/lockdep.js';
+import type { LockStatRow } from '../check/lock-stat.js';
 
 export { makeStrategy, strategyNames, type StrategyName } from './campaign-strategy.js';
 
@@ -103,6 +104,8 @@ export interface ExploreResult {
    * no single execution showed it, so no failure above names it.
    */
   readonly lockdep: { readonly edges: readonly LockdepEdge[]; readonly cycles: readonly LockdepCycle[] };
+  /** lock_stat per lock class over every counted execution, in virtual ns. */
+  readonly lockStat: readonly LockStatRow[];
   /** The slice this campaign ran (`--shard i/N`). */
   readonly shard?: Shard;
   /** `vpmu-lab merge`: the number of shards merged. */

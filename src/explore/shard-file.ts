@@ -20,7 +20,8 @@ import type { CampaignJob } from './campaign-block.js';
 import { BLOCK_SIZE, type Shard } from './campaign-plan.js';
 import { strategyNames } from './campaign-strategy.js';
 import type { BlockRecord } from './campaign-tally.js';
-import { LockdepGraph, type LockdepJson } from '../check/lockdep.js';
+import { LOCKDEP_CLASSES, LockdepGraph, type LockdepJson } from '../check/lockdep.js';
+import type { LockStatRow } from '../check/lock-stat.js';
 import type { Campaign, ExploreResult, FailureReport } from './explore.js';
 
 export const SHARD_FORMAT = 'vpmu-lab-shard/1';
@@ -151,7 +152,27 @@ function checkBlock(at: string, o: Record<string, unknown>, h: ShardHeader, befo
     return a as number[];
   };
   const steps = column('steps');
-  return { block, first: block * h.blockSize, steps, migrations: column('migrations', steps.length), virtualNs: column('virtualNs', steps.length) };
+  return {
+    block,
+    first: block * h.blockSize,
+    steps,
+    migrations: column('migrations', steps.length),
+    virtualNs: column('virtualNs', steps.length),
+    lockStat: checkLockStat(`${at}: lockStat`, o.lockStat),
+  };
+}
+
+const LOCK_STAT_FIELDS = ['acquisitions', 'contentions', 'waitTotal', 'waitMax', 'holdTotal', 'holdMax', 'holdSamples'] as const;
+
+function checkLockStat(at: string, raw: unknown): LockStatRow[] {
+  return checkArray(at, raw, 'lock_stat rows').map((r, i) => {
+    const o = checkObject(`${at}[${i}]`, r);
+    if (!(LOCKDEP_CLASSES as readonly unknown[]).includes(o.class)) throw badField(`${at}[${i}].class`, `a lock class (${LOCKDEP_CLASSES.join(', ')})`, o.class);
+    for (const k of LOCK_STAT_FIELDS) {
+      if (typeof o[k] !== 'number' || !((o[k] as number) >= 0)) throw badField(`${at}[${i}].${k}`, 'a non-negative number', o[k]);
+    }
+    return o as unknown as LockStatRow;
+  });
 }
 
 function checkFailure(at: string, o: Record<string, unknown>): FailureReport {

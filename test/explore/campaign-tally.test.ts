@@ -7,7 +7,15 @@ import { describe, expect, it } from 'vitest';
 import { LockdepGraph, type EdgeOrigin } from '../../src/check/lockdep.js';
 import { CampaignTally, type BlockRecord } from '../../src/explore/campaign-tally.js';
 
-const block = (b: number, steps: number[]): BlockRecord => ({ block: b, first: b * 4, steps, migrations: steps.map(() => 1), virtualNs: steps.map((s) => s / 3) });
+/** A block of `steps.length` executions; its lock_stat: config_lock taken 10^block times. */
+const block = (b: number, steps: number[]): BlockRecord => ({
+  block: b,
+  first: b * 4,
+  steps,
+  migrations: steps.map(() => 1),
+  virtualNs: steps.map((s) => s / 3),
+  lockStat: [{ class: 'config_lock', acquisitions: 10 ** b, contentions: 0, waitTotal: 0, waitMax: 0, holdTotal: b, holdMax: b, holdSamples: 10 ** b }],
+});
 const fail = (index: number, steps: number) => ({ index, steps, name: `f${index}` });
 const graph = (...edges: [number, number, EdgeOrigin][]) => {
   const g = new LockdepGraph();
@@ -27,9 +35,10 @@ describe('campaign tally', () => {
     t.addLockdep(graph([0, 2, { seed: 11, run: 1, step: 3, thread: 't', held: ['a'], took: 'b' }]));
     t.addLockdep(graph([2, 4, { seed: 44, run: 4, step: 9, thread: 't', held: ['c'], took: 'rcu' }]));
     expect(t.cutoff).toBe(2);
-    expect(t.counts()).toEqual({ runs: 3, steps: 18, migrations: 3, virtualNs: 6, longest: 7, discarded: 6 });
+    // Only block 0 counts: blocks 1 and 2 lie after the first failure (index 2).
+    expect(t.counts()).toEqual({ runs: 3, steps: 18, migrations: 3, virtualNs: 6, longest: 7, discarded: 6, lockStat: [block(0, [1]).lockStat[0]] });
     expect(t.failures().map((f) => f.index)).toEqual([2]);
-    expect(t.countedBlocks()).toEqual([{ block: 0, first: 0, steps: [5, 6, 7], migrations: [1, 1, 1], virtualNs: [5 / 3, 2, 7 / 3] }]);
+    expect(t.countedBlocks()).toEqual([{ ...block(0, [5, 6, 7]), virtualNs: [5 / 3, 2, 7 / 3] }]);
     // The edge first produced by execution 4, after the cut, is not the campaign's.
     expect(t.lockdep().edges().map((e) => [e.from, e.to, e.origin.seed])).toEqual([['kvm->lock', 'config_lock', 11]]);
   });
@@ -41,6 +50,7 @@ describe('campaign tally', () => {
     for (const f of [fail(4, 9), fail(6, 3), fail(5, 3), fail(1, 4)]) t.addFailure(f);
     expect(t.cutoff).toBe(Infinity);
     expect(t.counts()).toMatchObject({ runs: 6, steps: 31, discarded: 0, longest: 9 });
+    expect(t.counts().lockStat).toEqual([{ class: 'config_lock', acquisitions: 11, contentions: 0, waitTotal: 0, waitMax: 0, holdTotal: 1, holdMax: 1, holdSamples: 11 }]);
     expect(t.failures().map((f) => f.index)).toEqual([5, 6, 1, 4]);
     expect(t.countedBlocks().map((b) => b.block)).toEqual([0, 1]);
   });
