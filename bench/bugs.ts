@@ -8,9 +8,10 @@
  * met / missed: every bug found within 60 s by at least one strategy; most by sim PCT in
  * under 5 s. A benchmark, not a timed test: figures depend on the machine.
  *
- * Options: `--quick` (CI: a few bugs, 2 seeds, small budgets; exits 1 if one is not found
- * or the clean model fails), `--seeds N`, `--budget MS` (per search), `--bugs a,b`,
- * `--strategies random,pct,hw`, `--json` (one line on stdout).
+ * Prints a table, then the same figures as one JSON line. Options: `--quick` (CI: a few
+ * bugs, 2 seeds, small budgets; exits 1 if one is not found or the clean model fails),
+ * `--seeds N`, `--budget MS` (per search), `--bugs a,b`, `--strategies random,pct,hw`,
+ * `--json` (only the JSON line on stdout).
  */
 import { bugCatalog, type PlantedBug } from '../src/check/bugs.js';
 import { verdictOf } from '../src/check/verdict.js';
@@ -171,8 +172,9 @@ async function main(): Promise<number> {
     noFalseAlarms: { met: cleanOk },
   };
 
+  const line = JSON.stringify({ seeds: SEEDS, budgetMs: BUDGET_MS, figures, clean, goals });
   if (json) {
-    console.log(JSON.stringify({ seeds: SEEDS, budgetMs: BUDGET_MS, figures, clean, goals }));
+    console.log(line);
   } else {
     const cell = (b: string, st: StrategyName) => {
       const f = figures.find((x) => x.bug === b && x.strategy === st)!;
@@ -192,6 +194,7 @@ async function main(): Promise<number> {
     console.log(`goal: every bug found within 60 s by at least one strategy (all seeds): ${byAny.length}/${BUGS.length} — ${mark(goals.everyBugWithin60s.met)}`);
     console.log(`goal: most bugs found by sim PCT in under 5 s (all seeds): ${byPct.length}/${BUGS.length} — ${mark(goals.mostBySimPctUnder5s.met)}`);
     console.log(`goal: no false alarm on the clean model: ${mark(cleanOk)}`);
+    console.log(`\n${line}`);
   }
   // CI (--quick) asserts: each bug found by some strategy, and no false alarm.
   if (quick && (!goals.everyBugWithin60s.met || !cleanOk)) return 1;

@@ -63,7 +63,11 @@ export function parseArgs(argv: readonly string[], spec: OptionsSpec): ParsedArg
     const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined || value.startsWith('--')) throw new VpmuLabError(`option --${name} needs a value`);
     flags.set(name, value);
-    if (typeof decl !== 'boolean' && decl.repeatable) lists.set(name, [...(lists.get(name) ?? []), ...value.split(',').filter((x) => x !== '')]);
+    if (typeof decl !== 'boolean' && decl.repeatable) {
+      const names = value.split(',').filter((x) => x !== '');
+      if (names.length === 0) throw new VpmuLabError(`option --${name} needs a value`);
+      lists.set(name, [...(lists.get(name) ?? []), ...names]);
+    }
   }
   return { positionals, flags, lists, help };
 }
