@@ -187,6 +187,27 @@ const catalog = [
     scenario: 'pmu-probe-race',
     oracle: 'rcu-synchronize-under-reader-lock',
   },
+  {
+    name: 'pmovs-not-cleared-at-load',
+    source: 'ARM64 PMU Partitioning v6 (spec §6.4): kvm_pmu_load clears PMOVS to avoid spurious interrupts (reverted)',
+    summary: 'kvm_pmu_load writes the counters and bitmaps without clearing PMOVS: an overflow flag a put left in hardware is seen again by the next context loaded on that CPU (or raises its interrupt)',
+    scenario: 'partition-sampler',
+    oracle: 'overflow-exactly-once',
+  },
+  {
+    name: 'physical-switch-clobbers-writes',
+    source: 'ARM64 PMU Partitioning v5 (spec §6.5): kvm_pmu_set_physical_access loads the context at once when it untraps (reverted)',
+    summary: 'the lazy FREE → GUEST_OWNED switch only untraps: the guest meets the hardware as the host left it, and the next put reads that back over the vCPU file, clobbering the values written while trapped',
+    scenario: 'partition-sampler',
+    oracle: 'guest-context-survives-swap',
+  },
+  {
+    name: 'swap-while-tpm-set',
+    source: 'ARM64 PMU Partitioning (spec §6.4): the swap is skipped while the vCPU runs with MDCR_EL2.TPM set (reverted)',
+    summary: 'vcpu_load swaps the context in even when TPM is set (no FGT, or a lazy vCPU not owning its PMU): trapped accesses then act on the vCPU file while the hardware holds the context, and the next put overwrites them',
+    scenario: 'partition-no-fgt',
+    oracle: 'guest-context-survives-swap',
+  },
 ] as const satisfies readonly PlantedBug[];
 
 export type BugName = (typeof catalog)[number]['name'];

@@ -5,6 +5,7 @@ import { idle } from './idle.js';
 import { overflow } from './overflow.js';
 import { perfStat } from './perf-stat.js';
 import { pmuHammer } from './pmu-hammer.js';
+import { sampler } from './sampler.js';
 import type { Workload } from './workload.js';
 
 export const workloads: Readonly<Record<string, Workload>> = Object.freeze({
@@ -13,6 +14,7 @@ export const workloads: Readonly<Record<string, Workload>> = Object.freeze({
   'pmu-hammer': pmuHammer,
   idle,
   overflow,
+  sampler,
 });
 export const workloadNames: readonly string[] = Object.freeze(Object.keys(workloads));
 

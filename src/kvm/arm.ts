@@ -110,13 +110,13 @@ export function* vcpuLoad(vcpu: KvmVcpu, cpu: number): Op<void> {
   if (vcpu.vm.fixedCountersOnly() && !vcpu.vm.planted('no-per-load-check')) yield* loadPmu(vcpu, cpu, lastCpu);
   yield SUPPORTED_CPUS;
   if (!vcpu.vm.supportsCpu(cpu) && !vcpu.vm.planted('no-unsupported-cpu-check')) vcpu.setFlag(VCPU_FLAG.ON_UNSUPPORTED_CPU);
-  vcpuLoadPmu(vcpu, cpu); // MDCR_EL2 and the partitioned context swap (spec §6.2, §6.4)
+  yield* vcpuLoadPmu(vcpu, cpu); // MDCR_EL2 and the partitioned context swap (spec §6.2, §6.4)
 }
 
 /** `kvm_arch_vcpu_put`. */
-export function vcpuPut(vcpu: KvmVcpu): void {
+export function* vcpuPut(vcpu: KvmVcpu): Op<void> {
   vcpu.trace?.('put', vcpu.cpu);
-  pmuPut(vcpu); // spec §6.4
+  yield* pmuPut(vcpu); // spec §6.4
   schedOut(vcpu);
   vcpu.clearFlag(VCPU_FLAG.ON_UNSUPPORTED_CPU | VCPU_FLAG.LOADED);
   if (vcpu.vm.profile.putClearsVcpuCpu || vcpu.vm.planted('put-clears-vcpu-cpu')) vcpu.cpu = -1;
@@ -160,7 +160,7 @@ function runContext(vcpu: KvmVcpu, cpu: number): RunContext {
  * → vcpu_load there, with the per-load check.
  */
 function* migrateThread(vcpu: KvmVcpu, run: RunContext, to: number): Op<void> {
-  vcpuPut(vcpu);
+  yield* vcpuPut(vcpu);
   run.left.push(run.cpu);
   yield* vcpuLoad(vcpu, to);
   run.cpu = to;
@@ -242,7 +242,7 @@ export function* vcpuRun(vcpu: KvmVcpu, cpu: number, guest: GuestProgram | undef
       }
       // kvm_pmu_update_run: every return to a userspace irqchip reports the line level.
       if (!vcpu.vm.vgic.created) vcpu.userIrqLevel = vcpu.irqLevel;
-      vcpuPut(vcpu);
+      yield* vcpuPut(vcpu);
     }
   } finally {
     yield vcpu.mutex.release;

@@ -2,10 +2,14 @@
  * A partitioned guest counting directly on the physical CPU's counters (spec §6.1, §6.6):
  * the guest range counts what its hardware event types select, at the ELs they do not
  * exclude, while PMCR.E (the guest's) and PMCNTENSET allow it. A counter wrapping at its
- * overflow width sets its hardware overflow flag; the host PMU interrupt hands the guest
- * range's flags to the running vCPU's PMOVSSET (`kvm_pmu_handle_guest_irq`) and kicks it.
+ * overflow width sets its hardware overflow flag; the PMU interrupt is asserted while a
+ * guest-range flag meets its PMINTENSET bit and PMCR.E, and then the host's handler hands
+ * the guest range's flags to the running vCPU's PMOVSSET (`kvm_pmu_handle_guest_irq`) and
+ * kicks it. Flags of counters without the interrupt stay in hardware (the guest reads them
+ * there) until the put folds them into PMOVSSET.
  */
 import { bit, CYCLE_IDX, EVENT, EVTYPER, PMCR, U32, U64 } from '../arch/pmu-bits.js';
+import { checkDirectCycles, checkDirectOverflow, checkGuestRangeOwned } from '../check/partition-oracles.js';
 import { guestMask } from './pmu-direct.js';
 import { overflowStatus } from './pmu-irq.js';
 import { REG, REQ, type KvmVcpu } from './vcpu-state.js';
@@ -17,14 +21,23 @@ function overflowsAt64(vcpu: KvmVcpu, pmcr: bigint, i: number): boolean {
 }
 
 /** `kvm_pmu_handle_guest_irq` (spec §6.6): guest-range overflow flags → PMOVSSET, cleared in hardware. */
-export function handleGuestIrq(vcpu: KvmVcpu, cpu: number): void {
+function handleGuestIrq(vcpu: KvmVcpu, cpu: number): void {
   const banks = vcpu.vm.host.banks;
   const mask = guestMask(banks.guestRange(cpu));
   const ovs = banks.ovsMask(cpu) & mask;
-  if (ovs === 0n) return;
   banks.writeBits(cpu, 'ovs', ovs, mask, false);
   vcpu.setReg(REG.PMOVSSET, vcpu.reg(REG.PMOVSSET) | ovs);
   if (overflowStatus(vcpu) !== 0n) vcpu.makeRequest(REQ.IRQ_PENDING);
+}
+
+/**
+ * The host PMU interrupt, taken as soon as the hardware asserts it for the guest range: a
+ * flag up with its PMINTENSET bit, PMCR.E set. Called wherever one of those changes.
+ */
+export function takeGuestIrq(vcpu: KvmVcpu, cpu: number): void {
+  const banks = vcpu.vm.host.banks;
+  const asserted = banks.ovsMask(cpu) & banks.intenMask(cpu) & guestMask(banks.guestRange(cpu));
+  if (asserted !== 0n && (banks.pmcr(cpu) & PMCR.E) !== 0n) handleGuestIrq(vcpu, cpu);
 }
 
 /**
@@ -41,17 +54,21 @@ export function countGuest(vcpu: KvmVcpu, cpu: number, i: number, n: bigint): vo
   const wraps = ((before & width) + n) >> (at64 ? 64n : 32n);
   const long = i === CYCLE_IDX || vcpu.vm.countersAre64bit();
   banks.setCount(cpu, i, (before + n) & (long ? U64 : U32));
-  if (wraps === 0n) return;
-  banks.writeBits(cpu, 'ovs', bit(i), bit(i), true);
-  const odd = i + 1;
-  const chains = (i & 1) === 0 && odd < banks.guestRange(cpu) && !at64 && banks.cntEnabled(cpu, odd);
-  if (chains && Number(banks.type(cpu, odd) & BigInt(vcpu.vm.eventMask())) === EVENT.CHAIN) countGuest(vcpu, cpu, odd, wraps);
-  handleGuestIrq(vcpu, cpu);
+  if (wraps > 0n) {
+    banks.writeBits(cpu, 'ovs', bit(i), bit(i), true);
+    const odd = i + 1;
+    const chains = (i & 1) === 0 && odd < banks.guestRange(cpu) && !at64 && banks.cntEnabled(cpu, odd);
+    if (chains && Number(banks.type(cpu, odd) & BigInt(vcpu.vm.eventMask())) === EVENT.CHAIN) countGuest(vcpu, cpu, odd, wraps);
+    takeGuestIrq(vcpu, cpu);
+  }
+  checkDirectOverflow(vcpu, cpu, i, before, n, wraps);
 }
 
 /** `g.exec` on the CPU holding the vCPU's context: its guest counters count in hardware. */
 export function directExecute(vcpu: KvmVcpu, cpu: number, el: 0 | 1, cycles: bigint, instructions: bigint): void {
   const banks = vcpu.vm.host.banks;
+  checkGuestRangeOwned(vcpu, cpu, 'guest executing');
+  const cyclesBefore = banks.read(cpu, CYCLE_IDX);
   if ((banks.pmcr(cpu) & PMCR.E) === 0n) return;
   const excluded = el === 0 ? EVTYPER.U : EVTYPER.P;
   const evmask = BigInt(vcpu.vm.eventMask());
@@ -64,4 +81,5 @@ export function directExecute(vcpu: KvmVcpu, cpu: number, el: 0 | 1, cycles: big
     const k = event === EVENT.CPU_CYCLES ? cycles : event === EVENT.INST_RETIRED ? instructions : 0n;
     if (k > 0n) countGuest(vcpu, cpu, i, k);
   }
+  checkDirectCycles(vcpu, cpu, el, cycles, cyclesBefore);
 }

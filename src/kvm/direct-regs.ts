@@ -3,7 +3,8 @@
  * on the physical CPU's registers (its bank). PMCR, the counters, PMSELR, PMUSERENR and the
  * enable/interrupt bitmaps are untrapped; FGT still traps the event types (the filter),
  * PMCEIDn and PMMIR to KVM's handlers, and — in this model — PMOVSSET/CLR, because the host
- * PMU interrupt hands the guest's overflow flags to the virtual PMOVSSET (§6.6).
+ * PMU interrupt hands the guest's overflow flags to the virtual PMOVSSET (§6.6): a read sees
+ * those and the flags still in hardware, PMOVSCLR clears both.
  *
  * Counters at or above PMCR.N (= HPMN) belong to the host: the architecture does not make
  * the guest's access UNDEFINED (§6.3). The model makes them RAZ/WI (one of the CONSTRAINED
@@ -12,7 +13,7 @@
 import { bit, CYCLE_IDX, EVENT, PMCR, PMUSERENR, U32, U64 } from '../arch/pmu-bits.js';
 import { PMUVER } from '../arch/pmuver.js';
 import type { RegDesc } from '../arch/registers.js';
-import { countGuest } from './direct-exec.js';
+import { countGuest, takeGuestIrq } from './direct-exec.js';
 import { GuestUndefined } from './guest-undefined.js';
 import { guestMask, hwEventType } from './pmu-direct.js';
 import { pmceid } from './pmceid.js';
@@ -81,7 +82,7 @@ export function directRead(vcpu: KvmVcpu, d: RegDesc, el: 0 | 1): bigint {
     case 'PMOVSSET':
     case 'PMOVSCLR':
       check(vcpu, d, el, false, EN, 'EN');
-      return vcpu.reg(REG.PMOVSSET) & mask;
+      return (vcpu.reg(REG.PMOVSSET) | banks.ovsMask(cpu)) & mask; // flags the interrupt has not taken are in hardware
     case 'PMSWINC':
       throw new GuestUndefined(d.name, el, false, 'read from a write-only register');
     case 'PMSELR':
@@ -140,6 +141,7 @@ function writePmcr(vcpu: KvmVcpu, v: bigint): void {
   if ((val & PMCR.C) !== 0n) writeCounter(vcpu, CYCLE_IDX, 0n);
   if ((val & PMCR.P) !== 0n) for (let i = 0; i < hpmnOf(vcpu); i++) writeCounter(vcpu, i, 0n);
   vm.host.banks.setPmcr(vcpu.contextCpu, val & ~(PMCR.C | PMCR.P));
+  takeGuestIrq(vcpu, vcpu.contextCpu);
 }
 
 /** PMSWINC on the hardware: SW_INCR counters of the guest range that are enabled (PMCR.E too). */
@@ -172,12 +174,14 @@ export function directWrite(vcpu: KvmVcpu, d: RegDesc, v: bigint, el: 0 | 1): vo
     case 'PMINTENCLR':
       check(vcpu, d, el, true, 0n, 'none: EL1 register');
       banks.writeBits(cpu, 'inten', v, mask, d.kind === 'PMINTENSET');
+      takeGuestIrq(vcpu, cpu);
       return;
     case 'PMOVSSET':
     case 'PMOVSCLR': {
       check(vcpu, d, el, true, EN, 'EN');
       const cur = vcpu.reg(REG.PMOVSSET);
       vcpu.setReg(REG.PMOVSSET, d.kind === 'PMOVSSET' ? cur | (v & mask) : cur & ~(v & mask));
+      if (d.kind === 'PMOVSCLR') banks.writeBits(cpu, 'ovs', v, mask, false);
       return;
     }
     case 'PMSWINC':

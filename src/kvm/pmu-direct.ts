@@ -5,11 +5,17 @@
  * `kvm_pmu_set_physical_access` is the lazy FREE → GUEST_OWNED switch. Runs on the thread
  * of the CPU whose bank it writes, as part of vcpu_load / vcpu_put / a trapped access.
  *
- * Seam points for the sim (the lead's): the swap is leaf work today; a point between the
- * counters and the bitmaps in `pmuLoad` (after `loadCounters`) and before `releaseGuest` in
- * `pmuPut` are where a migration or an overflow would interleave.
+ * Seam points: `pmuLoad` and `pmuPut` are generators with a point between their register
+ * writes — after the counters and types, before the bitmaps; before the guest range is
+ * released. Inside vcpu_load / vcpu_put they are steps of the vCPU thread (the sim may run
+ * other threads there); a trapped access's load runs them as leaf work (`runLeaf`). The
+ * points carry no migration: the swap runs with preemption disabled (v6). An overflow
+ * interrupt lands between the writes as the hardware raises it: once the bitmaps are in.
  */
 import { bit, CYCLE_IDX, EVENT, EVTYPER, PMCR } from '../arch/pmu-bits.js';
+import { checkContextLoaded, checkContextSaved, checkGuestRangeOwned, checkNoStaleOverflow, checkOverflowKept } from '../check/partition-oracles.js';
+import { point, runLeaf, type Op } from '../sync/seam.js';
+import { takeGuestIrq } from './direct-exec.js';
 import { computeMdcr, mdcrHpmn, onShortCpu, pmuTrapped } from './mdcr.js';
 import { implementedMask, stopCounter } from './pmu-emul.js';
 import { PMU_ACCESS, PSTAT, REG, REQ, VCPU_FLAG, type KvmVcpu } from './vcpu-state.js';
@@ -49,32 +55,51 @@ function loadCounter(vcpu: KvmVcpu, cpu: number, i: number): void {
   banks.setType(cpu, i, type, event);
 }
 
+export const LOAD_COUNTERS_POINT = point('kvm_pmu_load: counters and types written, bitmaps not yet');
+export const PUT_RELEASE_POINT = point('kvm_pmu_put: context read back, guest range not yet released');
+
+/**
+ * The context is in hardware from here on: untrapped guest accesses act on it and the next
+ * put reads it back (the oracle checks it holds the vCPU file, spec §6.4).
+ */
+function contextLive(vcpu: KvmVcpu, cpu: number): void {
+  vcpu.contextCpu = cpu;
+  checkContextLoaded(vcpu, cpu);
+  checkGuestRangeOwned(vcpu, cpu, 'load');
+}
+
 /**
  * `kvm_pmu_load` (spec §6.4): skipped when not partitioned or when the vCPU runs with TPM
- * set. The vCPU's perf events (the emulated path's, from a trapped stretch) are folded
- * first; host events leave the guest range (§6.1); PMOVS is cleared (v6).
+ * set (planted `swap-while-tpm-set` swaps anyway). The vCPU's perf events (the emulated
+ * path's, from a trapped stretch) are folded first; host events leave the guest range
+ * (§6.1); PMOVS is cleared (v6) before the bitmaps, so no stale flag raises an interrupt
+ * (planted `pmovs-not-cleared-at-load` reverts that).
  */
-export function pmuLoad(vcpu: KvmVcpu, cpu: number): void {
-  if (!vcpu.vm.partitioned() || pmuTrapped(vcpu)) return;
+export function* pmuLoad(vcpu: KvmVcpu, cpu: number): Op<void> {
+  const vm = vcpu.vm;
+  if (!vm.partitioned() || (pmuTrapped(vcpu) && !vm.planted('swap-while-tpm-set'))) return;
   for (let i = 0; i < 32; i++) stopCounter(vcpu, i);
   vcpu.setFlag(VCPU_FLAG.PMU_EVENTS_FOLDED);
-  const banks = vcpu.vm.host.banks;
+  const banks = vm.host.banks;
   const n = mdcrHpmn(vcpu.mdcrEl2);
   vcpu.countStat(PSTAT.HOST_EVENTS_MOVED, banks.claimGuest(cpu, n));
   for (let i = 0; i < n; i++) loadCounter(vcpu, cpu, i);
   loadCounter(vcpu, cpu, CYCLE_IDX);
+  yield LOAD_COUNTERS_POINT;
   banks.setPmuserenr(cpu, vcpu.reg(REG.PMUSERENR));
   banks.setPmselr(cpu, vcpu.reg(REG.PMSELR));
   banks.setPmcr(cpu, vcpu.reg(REG.PMCR));
   const mask = guestMask(n);
+  if (!vm.planted('pmovs-not-cleared-at-load')) banks.writeBits(cpu, 'ovs', mask, mask, false); // PMOVSCLR_EL0 (v6)
   const cnten = vcpu.reg(REG.PMCNTENSET);
   const inten = vcpu.reg(REG.PMINTENSET);
   banks.writeBits(cpu, 'enable', cnten, mask, true); // PMCNTENSET_EL0 = val & mask
   banks.writeBits(cpu, 'enable', ~cnten, mask, false); // PMCNTENCLR_EL0 = ~val & mask
   banks.writeBits(cpu, 'inten', inten, mask, true);
   banks.writeBits(cpu, 'inten', ~inten, mask, false);
-  banks.writeBits(cpu, 'ovs', mask, mask, false); // PMOVSCLR_EL0: no spurious interrupt (v6)
-  vcpu.contextCpu = cpu;
+  checkNoStaleOverflow(vcpu, cpu);
+  takeGuestIrq(vcpu, cpu); // §6.6: an interrupt the written registers assert lands here
+  contextLive(vcpu, cpu);
   vcpu.countStat(PSTAT.SWAP_LOADS);
   // n + 1 counters and types, PMUSERENR, PMSELR, PMCR, two SET/CLR pairs, PMOVSCLR.
   vcpu.countStat(PSTAT.REGS_LOADED, 2 * (n + 1) + 3 + 4 + 1);
@@ -83,10 +108,11 @@ export function pmuLoad(vcpu: KvmVcpu, cpu: number): void {
 /**
  * `kvm_pmu_put` (spec §6.4): reads the context back (bitmaps only within the guest range),
  * hands overflow flags still in hardware to PMOVSSET (§6.6: none is lost across a put),
- * gives the guest range back to the host. With the debug-register rule (§6.5), a guest
+ * gives the guest range back to the host. The hardware keeps its flags — the put writes no
+ * PMOVSCLR; the next load clears them (v6). With the debug-register rule (§6.5), a guest
  * not actively using its PMU gives up ownership: its next load keeps the traps.
  */
-export function pmuPut(vcpu: KvmVcpu): void {
+export function* pmuPut(vcpu: KvmVcpu): Op<void> {
   const cpu = vcpu.contextCpu;
   if (cpu < 0) return;
   const banks = vcpu.vm.host.banks;
@@ -99,8 +125,14 @@ export function pmuPut(vcpu: KvmVcpu): void {
   vcpu.setReg(REG.PMCR, banks.pmcr(cpu));
   vcpu.setReg(REG.PMCNTENSET, (vcpu.reg(REG.PMCNTENSET) & ~mask) | (banks.enableMask(cpu) & mask));
   vcpu.setReg(REG.PMINTENSET, (vcpu.reg(REG.PMINTENSET) & ~mask) | (banks.intenMask(cpu) & mask));
-  vcpu.setReg(REG.PMOVSSET, vcpu.reg(REG.PMOVSSET) | (banks.ovsMask(cpu) & mask));
+  const ovs = banks.ovsMask(cpu) & mask;
+  vcpu.setReg(REG.PMOVSSET, vcpu.reg(REG.PMOVSSET) | ovs);
+  checkContextSaved(vcpu, cpu);
+  checkOverflowKept(vcpu, cpu);
+  checkGuestRangeOwned(vcpu, cpu, 'put');
+  yield PUT_RELEASE_POINT;
   vcpu.countStat(PSTAT.HOST_EVENTS_MOVED, banks.releaseGuest(cpu));
+  banks.writeBits(cpu, 'ovs', ovs, mask, true);
   vcpu.contextCpu = -1;
   vcpu.countStat(PSTAT.SWAP_PUTS);
   // n + 1 counters, PMUSERENR, PMSELR, PMCR, PMCNTENSET, PMINTENSET, PMOVSSET.
@@ -114,7 +146,7 @@ export function pmuPut(vcpu: KvmVcpu): void {
  * `partitionShortCpu: 'fail-entry'` (§6 is silent; docs/partition.md). One that traps
  * again after a loaded stretch gets its perf events back through KVM_REQ_RELOAD_PMU.
  */
-export function vcpuLoadPmu(vcpu: KvmVcpu, cpu: number): void {
+export function* vcpuLoadPmu(vcpu: KvmVcpu, cpu: number): Op<void> {
   const vm = vcpu.vm;
   if (vm.partitioned()) {
     const profile = vm.profile;
@@ -123,8 +155,8 @@ export function vcpuLoadPmu(vcpu: KvmVcpu, cpu: number): void {
     if (own) vcpu.pmuAccess = PMU_ACCESS.GUEST_OWNED;
   }
   vcpu.mdcrEl2 = computeMdcr(vcpu, cpu);
-  if (!pmuTrapped(vcpu)) {
-    pmuLoad(vcpu, cpu);
+  if (!pmuTrapped(vcpu) || vm.planted('swap-while-tpm-set')) {
+    yield* pmuLoad(vcpu, cpu);
   } else if (vcpu.hasFlag(VCPU_FLAG.PMU_EVENTS_FOLDED)) {
     vcpu.clearFlag(VCPU_FLAG.PMU_EVENTS_FOLDED);
     vcpu.makeRequest(REQ.RELOAD_PMU);
@@ -135,11 +167,16 @@ export function vcpuLoadPmu(vcpu: KvmVcpu, cpu: number): void {
  * `kvm_pmu_set_physical_access` (spec §6.5), on a trapped PMU access of a partitioned
  * vCPU: FREE → GUEST_OWNED and MDCR_EL2 recomputed. If that untraps it, the context is
  * loaded at once (v5), so what the guest wrote while trapped reaches the hardware and is
- * not clobbered by the next put.
+ * not clobbered by the next put. Planted `physical-switch-clobbers-writes` reverts v5: the
+ * untrapped guest meets the hardware as it is (the range claimed, nothing written), and the
+ * next put reads that back over the vCPU file.
  */
 export function setPhysicalAccess(vcpu: KvmVcpu, cpu: number): void {
   if (!vcpu.vm.partitioned() || vcpu.pmuAccess === PMU_ACCESS.GUEST_OWNED) return;
   vcpu.pmuAccess = PMU_ACCESS.GUEST_OWNED;
   vcpu.mdcrEl2 = computeMdcr(vcpu, cpu);
-  pmuLoad(vcpu, cpu);
+  if (!vcpu.vm.planted('physical-switch-clobbers-writes')) return runLeaf(pmuLoad(vcpu, cpu));
+  if (pmuTrapped(vcpu)) return;
+  vcpu.vm.host.banks.claimGuest(cpu, mdcrHpmn(vcpu.mdcrEl2));
+  contextLive(vcpu, cpu);
 }

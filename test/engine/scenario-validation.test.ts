@@ -25,7 +25,7 @@ describe('resolveScenario', () => {
   it.each([
     [{ ...base, vms: [] }, /scenario\.vms: expected at least one VM/],
     [{ ...base, host: 'nope' }, /scenario\.host: expected a preset \(rk3588, .*\) or a topology object/],
-    [{ ...base, vms: [{ vcpus: [{ workload: 'doom' }] }] }, /scenario\.vms\[0\]\.vcpus\[0\]\.workload: expected one of cycle-divider, perf-stat, pmu-hammer, idle, overflow, got "doom"/],
+    [{ ...base, vms: [{ vcpus: [{ workload: 'doom' }] }] }, /scenario\.vms\[0\]\.vcpus\[0\]\.workload: expected one of cycle-divider, perf-stat, pmu-hammer, idle, overflow, sampler, got "doom"/],
     [{ ...base, vms: [{ vcpus: [{ start: 8 }] }] }, /scenario\.vms\[0\]\.vcpus\[0\]\.start: expected an integer 0\.\.7, got 8/],
     [{ ...base, scheduler: { policy: 'fifo' } }, /scenario\.scheduler\.policy: expected one of pinned, round-robin, random, ping-pong/],
     [{ ...base, design: 'seqlock' }, /scenario\.design: expected one of mutex, rcu, rcu-no-grace-period/],
