@@ -6,7 +6,8 @@ import { vcpuRun, type RunResult } from '../kvm/arm.js';
 import type { GuestCpu } from '../kvm/guest-cpu.js';
 import type { AttrValue, GetAttrResult, PmuEventFilter } from '../kvm/pmu-attr.js';
 import type { OneRegResult } from '../kvm/one-reg.js';
-import { PMU_ACCESS, VCPU_FLAG, type KvmVcpu } from '../kvm/vcpu-state.js';
+import type { KvmVcpu } from '../kvm/vcpu-state.js';
+import { hostState, type VcpuHostState } from '../kvm/host-state.js';
 import { getDeviceAttr, getOneRegIoctl, hasDeviceAttr, setDeviceAttr, setOneRegIoctl, vcpuInit } from '../kvm/vcpu-ioctl.js';
 import { FEATURE } from '../kvm/vm-state.js';
 import { runDirect } from '../sync/direct.js';
@@ -30,15 +31,7 @@ function checkFilter(v: unknown): PmuEventFilter {
   };
 }
 
-/** Host-side state KVM keeps for a vCPU (API.md "Partitioned PMU", spec §6.2, §6.5). */
-export interface VcpuHostState {
-  /** MDCR_EL2 as programmed at the vCPU's last load; 0n before the first. */
-  mdcrEl2: bigint;
-  /** The lazy owner of §6.5: 'host' = FREE, 'guest' = GUEST_OWNED. */
-  pmuOwner: 'host' | 'guest';
-  /** The CPU the vCPU is loaded on, -1 if none (always -1 between runs). */
-  loadedOn: number;
-}
+export type { VcpuHostState };
 
 export class Vcpu {
   constructor(readonly model: KvmVcpu) {}
@@ -88,12 +81,7 @@ export class Vcpu {
 
   /** Host-side state for tests and reports, any profile (API.md). */
   hostState(): VcpuHostState {
-    const v = this.model;
-    return {
-      mdcrEl2: v.mdcrEl2,
-      pmuOwner: v.pmuAccess === PMU_ACCESS.GUEST_OWNED ? 'guest' : 'host',
-      loadedOn: v.hasFlag(VCPU_FLAG.LOADED) ? v.cpu : -1,
-    };
+    return hostState(this.model);
   }
 
   /** One KVM_RUN on physical CPU `cpu`; the guest program runs to completion. */

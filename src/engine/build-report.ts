@@ -1,4 +1,6 @@
 /** The run report (report.ts) from the final world and control region: shared by the hw and sim drivers. */
+import { hostState } from '../kvm/host-state.js';
+import { PSTAT } from '../kvm/vcpu-state.js';
 import { errnoName } from '../arch/errno.js';
 import { registerNames } from '../arch/registers.js';
 import { formatCpuList } from '../host/cpumask.js';
@@ -77,6 +79,11 @@ export function buildReport(
         lastCpu: control.lastCpu(v),
         loadReloads: vcpu.loadReloads,
         guest: workload(p.workload).report(world.guestMemory[v]!),
+        host: {
+          mdcrEl2: `0x${vcpu.mdcrEl2.toString(16)}`,
+          pmuOwner: hostState(vcpu).pmuOwner,
+          swaps: { loads: vcpu.stat(PSTAT.SWAP_LOADS), registersLoaded: vcpu.stat(PSTAT.REGS_LOADED), puts: vcpu.stat(PSTAT.SWAP_PUTS), registersPut: vcpu.stat(PSTAT.REGS_PUT) },
+        },
       };
     }),
     runErrnos: errnoBreakdown(control, Array.from({ length: s.topology.cpus }, (_, cpu) => cpu)),

@@ -58,6 +58,12 @@ export function formatReport(r: RunReport): string {
         guestSummary(v.guest),
       ]),
     ),
+    ...r.vcpus
+      .filter((v) => v.host.swaps.loads > 0 || v.host.pmuOwner === 'guest')
+      .map((v) => {
+        const s = v.host.swaps;
+        return `vCPU ${v.vm}/${v.id} partitioned: MDCR_EL2 ${v.host.mdcrEl2} at its last load, PMU owner ${v.host.pmuOwner}, ${s.loads} context loads (${s.registersLoaded} registers written), ${s.puts} puts (${s.registersPut} read back)`;
+      }),
   ];
   if (r.vmm.length > 0) {
     out.push(

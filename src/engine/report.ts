@@ -59,6 +59,11 @@ export interface RunReport {
     lastCpu: number;
     loadReloads: number;
     guest: Record<string, number | string | boolean>;
+    /**
+     * Host-side state (vcpu.hostState, spec §6.2/§6.5) at the end of the run — MDCR_EL2 as
+     * hex — and the partitioned context swaps of §6.4 with the registers they moved.
+     */
+    host: { mdcrEl2: string; pmuOwner: 'host' | 'guest'; swaps: { loads: number; registersLoaded: number; puts: number; registersPut: number } };
   }[];
   /** Failed KVM_RUNs by errno (all pCPUs). */
   runErrnos: Record<string, number>;
