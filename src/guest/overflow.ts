@@ -4,7 +4,7 @@
  * counter overflows at 32 bits even where it is 64 bits wide, PMUv3p5), executes, and reads
  * PMOVSSET. A quantum that crossed the wrap without the flag is a lost overflow (§8 item 20).
  */
-import { EVENT, PMCR } from '../arch/pmu-bits.js';
+import { countAcrossWrap, wrapped } from './near-wrap.js';
 import type { Workload } from './workload.js';
 
 // Guest memory i32: 0 quanta, 1 overflows seen, 2 overflows lost.
@@ -16,24 +16,14 @@ export const overflow: Workload = {
   name: 'overflow',
   description: 'programs a cycle-counting event counter just below its 32-bit wrap every quantum and checks PMOVSSET',
   *quantum(g, mem, { cycles }) {
-    const start = 2n ** 32n - BigInt(Math.max(1, Math.floor(cycles / 2)));
-    if (g.trapDue()) yield g.trap;
-    g.write('PMEVTYPER0_EL0', BigInt(EVENT.CPU_CYCLES));
-    if (g.trapDue()) yield g.trap;
-    g.write('PMEVCNTR0_EL0', start);
-    if (g.trapDue()) yield g.trap;
-    g.write('PMCNTENSET_EL0', 1n);
-    if (g.trapDue()) yield g.trap;
-    g.write('PMCR_EL0', PMCR.E | PMCR.LC);
-    g.exec(cycles, cycles);
+    const start = yield* countAcrossWrap(g, cycles);
     if (g.trapDue()) yield g.trap;
     const ovs = g.read('PMOVSSET_EL0');
     if (g.trapDue()) yield g.trap;
     const value = g.read('PMEVCNTR0_EL0');
     // Counted past the wrap (on a CPU whose PMU counts for this counter): the flag must be up.
-    const wrapped = (value & 0xffff_ffffn) < (start & 0xffff_ffffn);
     if ((ovs & 1n) !== 0n) mem.i32[SEEN]!++;
-    else if (wrapped) mem.i32[LOST]!++;
+    else if (wrapped(value, start)) mem.i32[LOST]!++;
     if (ovs !== 0n) {
       if (g.trapDue()) yield g.trap;
       g.write('PMOVSCLR_EL0', ovs);

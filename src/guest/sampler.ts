@@ -7,7 +7,8 @@
  * under the debug-register rule the stopped PMU goes back to FREE: the next quantum's first
  * access takes it again (`kvm_pmu_set_physical_access`).
  */
-import { EVENT, PMCR } from '../arch/pmu-bits.js';
+import { PMCR } from '../arch/pmu-bits.js';
+import { countAcrossWrap, wrapped } from './near-wrap.js';
 import type { Workload } from './workload.js';
 
 // Guest memory i32: 0 quanta, 1 overflows seen, 2 overflows lost, 3 spurious flags, 4 the last quantum wrapped.
@@ -30,21 +31,12 @@ export const sampler: Workload = {
     } else if (mem.i32[WRAPPED]) {
       mem.i32[LOST]!++;
     }
-    const start = 2n ** 32n - BigInt(Math.max(1, Math.floor(cycles / 2)));
-    if (g.trapDue()) yield g.trap;
-    g.write('PMEVTYPER0_EL0', BigInt(EVENT.CPU_CYCLES));
-    if (g.trapDue()) yield g.trap;
-    g.write('PMEVCNTR0_EL0', start);
-    if (g.trapDue()) yield g.trap;
-    g.write('PMCNTENSET_EL0', 1n);
-    if (g.trapDue()) yield g.trap;
-    g.write('PMCR_EL0', PMCR.E | PMCR.LC);
-    g.exec(cycles, cycles);
+    const start = yield* countAcrossWrap(g, cycles);
     if (g.trapDue()) yield g.trap;
     g.write('PMCR_EL0', PMCR.LC);
     if (g.trapDue()) yield g.trap;
     const value = g.read('PMEVCNTR0_EL0');
-    mem.i32[WRAPPED] = (value & 0xffff_ffffn) < (start & 0xffff_ffffn) ? 1 : 0;
+    mem.i32[WRAPPED] = wrapped(value, start) ? 1 : 0;
     mem.i32[QUANTA]!++;
   },
   report: (mem) => ({ quanta: mem.i32[QUANTA]!, overflows: mem.i32[SEEN]!, lostOverflows: mem.i32[LOST]!, spuriousOverflows: mem.i32[SPURIOUS]! }),
