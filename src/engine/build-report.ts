@@ -80,7 +80,7 @@ export function buildReport(
         loadReloads: vcpu.loadReloads,
         guest: workload(p.workload).report(world.guestMemory[v]!),
         host: {
-          mdcrEl2: `0x${vcpu.mdcrEl2.toString(16)}`,
+          mdcrEl2: `0x${vcpu.mdcrAtLoad.toString(16)}`,
           pmuOwner: hostState(vcpu).pmuOwner,
           swaps: { loads: vcpu.stat(PSTAT.SWAP_LOADS), registersLoaded: vcpu.stat(PSTAT.REGS_LOADED), puts: vcpu.stat(PSTAT.SWAP_PUTS), registersPut: vcpu.stat(PSTAT.REGS_PUT) },
         },

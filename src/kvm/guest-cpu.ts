@@ -6,6 +6,7 @@
 import { register } from '../arch/registers.js';
 import { point, type Op, type SyncOp } from '../sync/seam.js';
 import { serviceRequests } from './requests.js';
+import { updateState } from './pmu-irq.js';
 import { executeOn } from './pmu-exec.js';
 import { guestRead, guestWrite } from './sys-regs.js';
 import { partitionedAccess } from './partition-access.js';
@@ -95,11 +96,24 @@ export class GuestCpu {
     this.exitHandled();
   }
 
-  /** A partitioned vCPU's access: only one that took a full exit goes through the run loop (spec §6.2). */
+  /**
+   * A partitioned vCPU's access (spec §6.2). Only a full exit runs KVM's exit handling, but
+   * the interrupt level is followed after every access, as API.md's rule is stated for every
+   * trapped access and exit: a hyp fast-path hit is a trapped access, and a direct one that
+   * makes the overflow status non-zero (or zero) raises (or drops) the PMU interrupt, itself
+   * an exit.
+   */
   private partitionedAccess(name: string, value?: bigint): bigint {
     const r = partitionedAccess(this.vcpu, register(name), this.el, this.cpu, value);
     if (r.exit) this.exitHandled();
+    else if (this.userIrqchip) this.levelFollowed();
     return r.value;
+  }
+
+  /** The PMU interrupt line after an access that did not exit to KVM's handler. */
+  private levelFollowed(): void {
+    updateState(this.vcpu);
+    if (this.vcpu.irqLevel !== this.vcpu.userIrqLevel) this.levelChangeUnseen = true;
   }
 
   /** Executes `cycles` cycles and `instructions` instructions on this physical CPU. */

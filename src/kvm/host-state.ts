@@ -5,7 +5,7 @@
 import { PMU_ACCESS, VCPU_FLAG, type KvmVcpu } from './vcpu-state.js';
 
 export interface VcpuHostState {
-  /** MDCR_EL2 as programmed at the vCPU's last load; 0n before the first. */
+  /** MDCR_EL2 as programmed at the vCPU's last load; 0n before the first (a lazy switch mid-run shows at the next load). */
   mdcrEl2: bigint;
   /** The lazy owner of §6.5: 'host' = FREE, 'guest' = GUEST_OWNED. */
   pmuOwner: 'host' | 'guest';
@@ -15,7 +15,7 @@ export interface VcpuHostState {
 
 export function hostState(v: KvmVcpu): VcpuHostState {
   return {
-    mdcrEl2: v.mdcrEl2,
+    mdcrEl2: v.mdcrAtLoad,
     pmuOwner: v.pmuAccess === PMU_ACCESS.GUEST_OWNED ? 'guest' : 'host',
     loadedOn: v.hasFlag(VCPU_FLAG.LOADED) ? v.cpu : -1,
   };

@@ -34,11 +34,15 @@ export function partitionedAccess(vcpu: KvmVcpu, d: RegDesc, el: 0 | 1, cpu: num
     vcpu.countStat(PSTAT.DIRECT);
     return { value: access(vcpu, d, el, write, true), exit: false };
   }
-  setPhysicalAccess(vcpu, cpu);
+  // KVM's handler serves it first: an UNDEF (a fine-grained one, an index or EL check) is
+  // injected before the PMU is taken for the guest, so it has no side effect (API.md). Then
+  // `kvm_pmu_set_physical_access`, whose immediate load (v5) carries what this access wrote.
   const loaded = vcpu.contextCpu >= 0;
+  const value = access(vcpu, d, el, write, loaded);
+  setPhysicalAccess(vcpu, cpu);
   const fast = !loaded && !vcpu.vm.host.topology.features.fgt && FAST_PATH.has(d.kind);
   vcpu.countStat(fast ? PSTAT.FAST_PATH : PSTAT.FULL_EXITS);
-  return { value: access(vcpu, d, el, write, loaded), exit: !fast };
+  return { value, exit: !fast };
 }
 
 function access(vcpu: KvmVcpu, d: RegDesc, el: 0 | 1, write: bigint | undefined, loaded: boolean): bigint {

@@ -155,6 +155,7 @@ export function* vcpuLoadPmu(vcpu: KvmVcpu, cpu: number): Op<void> {
     if (own) vcpu.pmuAccess = PMU_ACCESS.GUEST_OWNED;
   }
   vcpu.mdcrEl2 = computeMdcr(vcpu, cpu);
+  vcpu.mdcrAtLoad = vcpu.mdcrEl2;
   if (!pmuTrapped(vcpu) || vm.planted('swap-while-tpm-set')) {
     yield* pmuLoad(vcpu, cpu);
   } else if (vcpu.hasFlag(VCPU_FLAG.PMU_EVENTS_FOLDED)) {

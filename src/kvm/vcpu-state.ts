@@ -76,7 +76,8 @@ const REQUESTS = L.i32();
 const MUTEX = L.i32(LOCK_WORDS);
 const LOAD_RELOADS = L.i32(); // observability: reload requests raised by the per-load check
 const LOADS = L.i32(); // observability: vcpu_load calls
-const MDCR_EL2 = L.i32(); // vcpu->arch.mdcr_el2 as programmed at the last vcpu_load (spec §6.2)
+const MDCR_EL2 = L.i32(); // vcpu->arch.mdcr_el2 as in force now (a lazy switch reprograms it mid-run, spec §6.5)
+const MDCR_AT_LOAD = L.i32(); // mdcr_el2 as programmed at the last vcpu_load (hostState, API.md)
 const PMU_OWNER = L.i32(); // PMU_ACCESS (spec §6.5)
 const CTX_CPU = L.i32(); // the CPU whose hardware holds this vCPU's partitioned context, -1 = none
 const STATS = L.i32(NR_PSTAT);
@@ -199,6 +200,13 @@ export class KvmVcpu {
   }
   set mdcrEl2(v: bigint) {
     Atomics.store(this.i32, MDCR_EL2, Number(v & 0xffffffffn) | 0);
+  }
+  /** MDCR_EL2 as programmed at the last vcpu_load (0n before the first): what hostState reports. */
+  get mdcrAtLoad(): bigint {
+    return BigInt(Atomics.load(this.i32, MDCR_AT_LOAD) >>> 0);
+  }
+  set mdcrAtLoad(v: bigint) {
+    Atomics.store(this.i32, MDCR_AT_LOAD, Number(v & 0xffffffffn) | 0);
   }
   get pmuAccess(): number {
     return Atomics.load(this.i32, PMU_OWNER);

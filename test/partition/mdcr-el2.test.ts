@@ -35,10 +35,15 @@ describe('MDCR_EL2 of a partitioned vCPU (spec §6.2, §6.5)', () => {
   it('FGT, guest-owned: TPM and TPMCR clear, HPMD and HCCD set, HPMN = the VM counter count', () => {
     const { vcpu } = partitioned({ nr: 4 });
     guest(vcpu, 1, (g) => g.read('PMCR_EL0'));
-    const m = vcpu.hostState().mdcrEl2;
+    // hostState reports MDCR_EL2 as programmed at the last load (API.md): that run's load
+    // came before its first access switched the owner, so the traps were still set.
+    expect(vcpu.hostState().pmuOwner).toBe('guest');
+    expect(vcpu.hostState().mdcrEl2).toBe(DEFAULT | PART | 6n);
     guest(vcpu, 1, () => undefined); // the next load, owner already 'guest'
-    expect(vcpu.hostState().mdcrEl2).toBe(m);
+    const m = vcpu.hostState().mdcrEl2;
     expect(m).toBe((DEFAULT & ~UNTRAPPED) | PART | 4n);
+    guest(vcpu, 1, () => undefined);
+    expect(vcpu.hostState().mdcrEl2).toBe(m);
   });
 
   it('lazy and untouched (owner host): traps kept, HPMD|HCCD set, HPMN = hpmn_max', () => {
