@@ -1,0 +1,79 @@
+/**
+ * The `arm_pmus` read side in each design, all over the same list memory (one region, N
+ * PMUs, PMU i covering CPU i) and the same walk — `PmuList.covering`, the probe walk of
+ * `kvm_pmu_probe_armpmu` — looking up CPU k mod N in turn (1..N nodes visited, N+1/2 on
+ * average):
+ * - `bare-walk-N`: the walk as plain code (runLeaf passes its points over), no read side,
+ *   no driver: what the walk itself costs.
+ * - `rcu-read-side-N`: `PmuList.probe` on the rcu design, as an engine thread runs it —
+ *   inside its thread loop (one runHw a batch, like the engine's one runHw a thread), every
+ *   yield (rcu_read_lock, the snapshot load, each node, rcu_read_unlock) a seam step with a
+ *   flight-recorder event and the lockdep hook (bench/engine-task.ts), QSBR read side.
+ * - `rcu-memb-read-side-N`: the same with a memb-style read side (a per-reader counter word
+ *   written at the outermost lock and unlock); `rcu-mb-read-side-N`: seq_cst stores.
+ * - `mutex-lookup-N`: `PmuList.probe` on the mutex design (arm_pmus_lock around the walk),
+ *   the same engine-like thread.
+ *
+ * NOT allocation-free, measured as it is (the model is not this file's to change): every
+ * walk allocates a generator and a match closure (`covering`), and `checked()` builds a
+ * template string (`node ${k}`) for every node it reads, used only in a message. So every
+ * figure here carries the walk's allocations and the GC they cause, the bare walk included.
+ */
+import { PmuList, pmuListLayout } from '../src/host/pmu-list.js';
+import { HwTask, runHw } from '../src/sync/hw.js';
+import { RcuDomain, rcuLayout } from '../src/sync/rcu.js';
+import { runLeaf, type Op } from '../src/sync/seam.js';
+import { engineTask, MbTask, MembTask } from './engine-task.js';
+import { BATCH, type MicroTask } from './micro.js';
+
+/** One list region with `n` PMUs (PMU i covers CPU i). */
+function listOf(n: number) {
+  const region = pmuListLayout.allocate(true);
+  // The appends wait for grace periods: in a domain of their own, where no reader is online.
+  const writer = new HwTask(`bench arm_pmus writer ${n}`, 10, new RcuDomain(rcuLayout.allocate(true)));
+  const rcuList = new PmuList(region, 'rcu');
+  for (let i = 0; i < n; i++) runHw(rcuList.append(i, 8 + i, [i]), writer);
+  return { rcuList, mutexList: new PmuList(region, 'mutex') };
+}
+
+/** BATCH probes in one thread-loop operation, as an engine thread runs them. */
+function* probes(list: PmuList, n: number): Op<number> {
+  let found = 0;
+  for (let i = 0; i < BATCH; i++) found += yield* list.probe(i % n);
+  return found;
+}
+
+/** The micro tasks of the figures above, for N in `sizes`; names are the figure names. */
+/** Keeps the results alive (no dead-code elimination of a walk). */
+export let sink = 0;
+
+export function listReadTasks(sizes: readonly number[]): MicroTask[] {
+  const rcu = new RcuDomain(rcuLayout.allocate(true));
+  const tasks: MicroTask[] = [];
+  sizes.forEach((n, k) => {
+    const { rcuList, mutexList } = listOf(n);
+    const locks = [mutexList.lock];
+    const qsbr = engineTask(4 * k, rcu, locks);
+    const memb = engineTask(4 * k + 1, rcu, locks, MembTask);
+    const mb = engineTask(4 * k + 2, rcu, locks, MbTask);
+    const mutex = engineTask(4 * k + 3, rcu, locks);
+    tasks.push(
+      {
+        name: `bare-walk-${n}`,
+        batch: () => {
+          for (let i = 0; i < BATCH; i++) sink += runLeaf(rcuList.covering(i % n));
+        },
+      },
+      { name: `rcu-read-side-${n}`, batch: () => void (sink += runHw(probes(rcuList, n), qsbr)) },
+      { name: `rcu-memb-read-side-${n}`, batch: () => void (sink += runHw(probes(rcuList, n), memb)) },
+      { name: `rcu-mb-read-side-${n}`, batch: () => void (sink += runHw(probes(rcuList, n), mb)) },
+      { name: `mutex-lookup-${n}`, batch: () => void (sink += runHw(probes(mutexList, n), mutex)) },
+    );
+    // Every lookup finds its PMU (PMU i for CPU i): a lookup that missed would be a longer walk.
+    let expect = 0;
+    for (let i = 0; i < BATCH; i++) expect += i % n;
+    for (const t of [qsbr, memb, mb]) if (runHw(probes(rcuList, n), t) !== expect) throw new Error(`arm_pmus bench: a lookup on ${n} PMUs went wrong`);
+    if (runHw(probes(mutexList, n), mutex) !== expect) throw new Error(`arm_pmus bench: a mutex lookup on ${n} PMUs went wrong`);
+  });
+  return tasks;
+}
