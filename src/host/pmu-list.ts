@@ -81,6 +81,11 @@ export class RcuViolation extends Error {
   override name = 'RcuViolation';
 }
 
+/** The snapshot word a walker checked: its count, or a node. */
+function wordName(node: number): string {
+  return node < 0 ? 'count' : `node ${node}`;
+}
+
 export class PmuList {
   readonly lock: LockRef;
   private readonly i32: Int32Array;
@@ -132,12 +137,16 @@ export class PmuList {
     return Atomics.load(this.i32, CURRENT);
   }
 
-  /** A word a walker read from snapshot `slot`, checked after the read as rcutorture does. */
-  private checked(v: number, slot: number, what: string): number {
+  /**
+   * A word a walker read from snapshot `slot` — its count (`node` -1) or node `node` —
+   * checked after the read as rcutorture does. The word's name is only spelled out in a
+   * report: building it for every node was most of a walk's cost (issue 9).
+   */
+  private checked(v: number, slot: number, node: number): number {
     if (this.i32[PIPE + slot]! >= PIPE_GRACE_PERIOD_ENDED) {
-      syncViolated('rcu-pipeline-age', `arm_pmus reader still reads a snapshot a whole grace period after its removal (${what})`);
+      syncViolated('rcu-pipeline-age', `arm_pmus reader still reads a snapshot a whole grace period after its removal (${wordName(node)})`);
     }
-    if (v === POISON) throw new RcuViolation(`arm_pmus reader read a reclaimed snapshot (${what} is POISON)`);
+    if (v === POISON) throw new RcuViolation(`arm_pmus reader read a reclaimed snapshot (${wordName(node)} is POISON)`);
     return v;
   }
 
@@ -321,9 +330,9 @@ export class PmuList {
     const slot = this.published();
     const s = this.base(slot);
     yield WALK_LOADED;
-    const n = this.checked(this.i32[s]!, slot, 'count');
+    const n = this.checked(this.i32[s]!, slot, -1);
     for (let k = 0; k < n; k++) {
-      const i = this.checked(this.i32[s + 1 + k]!, slot, `node ${k}`);
+      const i = this.checked(this.i32[s + 1 + k]!, slot, k);
       if (match(i)) return i;
       yield WALK_NODE;
     }
