@@ -73,9 +73,25 @@ export class LockStats {
     if (held > f[i + HOLD_MAX]!) f[i + HOLD_MAX] = held;
   }
 
-  /** The classes that were acquired at least once. */
+  /** This thread's figures of the classes that were acquired (or waited for) at least once. */
   rows(): LockStatRow[] {
-    return sumRows([this]);
+    const f = this.f64;
+    const rows: LockStatRow[] = [];
+    for (let c = 0; c < NCLASSES; c++) {
+      const i = this.at + c * FIELDS;
+      if (f[i + ACQ]! === 0 && f[i + CONT]! === 0) continue;
+      rows.push({
+        class: LOCKDEP_CLASSES[c]!,
+        acquisitions: f[i + ACQ]!,
+        contentions: f[i + CONT]!,
+        waitTotal: f[i + WAIT]!,
+        waitMax: f[i + WAIT_MAX]!,
+        holdTotal: f[i + HOLD]!,
+        holdMax: f[i + HOLD_MAX]!,
+        holdSamples: f[i + HOLD_SAMPLES]!,
+      });
+    }
+    return rows;
   }
 }
 
@@ -102,21 +118,5 @@ export function addLockStatRows(a: readonly LockStatRow[], b: readonly LockStatR
 
 /** Sums several threads' figures per class (maxima: the worst of them). */
 export function sumRows(stats: readonly LockStats[]): LockStatRow[] {
-  const rows: LockStatRow[] = [];
-  for (let c = 0; c < NCLASSES; c++) {
-    const r = { class: LOCKDEP_CLASSES[c]!, acquisitions: 0, contentions: 0, waitTotal: 0, waitMax: 0, holdTotal: 0, holdMax: 0, holdSamples: 0 };
-    for (const s of stats) {
-      const f = s.f64;
-      const i = s.at + c * FIELDS;
-      r.acquisitions += f[i + ACQ]!;
-      r.contentions += f[i + CONT]!;
-      r.waitTotal += f[i + WAIT]!;
-      r.waitMax = Math.max(r.waitMax, f[i + WAIT_MAX]!);
-      r.holdTotal += f[i + HOLD]!;
-      r.holdMax = Math.max(r.holdMax, f[i + HOLD_MAX]!);
-      r.holdSamples += f[i + HOLD_SAMPLES]!;
-    }
-    if (r.acquisitions > 0 || r.contentions > 0) rows.push(r);
-  }
-  return rows;
+  return stats.reduce<LockStatRow[]>((sum, s) => addLockStatRows(sum, s.rows()), []);
 }
