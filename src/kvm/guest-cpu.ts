@@ -65,6 +65,11 @@ export class GuestCpu {
   /** After an exit is handled (requests serviced, level updated): the re-entry's level check. */
   private exitHandled(): void {
     serviceRequests(this.vcpu);
+    this.noteLevel();
+  }
+
+  /** The re-entry's check of a userspace irqchip's level against what userspace last saw. */
+  private noteLevel(): void {
     if (this.userIrqchip && this.vcpu.irqLevel !== this.vcpu.userIrqLevel) this.levelChangeUnseen = true;
   }
 
@@ -106,14 +111,11 @@ export class GuestCpu {
   private partitionedAccess(name: string, value?: bigint): bigint {
     const r = partitionedAccess(this.vcpu, register(name), this.el, this.cpu, value);
     if (r.exit) this.exitHandled();
-    else if (this.userIrqchip) this.levelFollowed();
+    else if (this.userIrqchip) {
+      updateState(this.vcpu); // the PMU line after an access that did not exit to KVM's handler
+      this.noteLevel();
+    }
     return r.value;
-  }
-
-  /** The PMU interrupt line after an access that did not exit to KVM's handler. */
-  private levelFollowed(): void {
-    updateState(this.vcpu);
-    if (this.vcpu.irqLevel !== this.vcpu.userIrqLevel) this.levelChangeUnseen = true;
   }
 
   /** Executes `cycles` cycles and `instructions` instructions on this physical CPU. */
