@@ -125,7 +125,8 @@ export class World {
     });
     host.list.plant(shape.profile.bugs, vms.map((vm) => vm.configLock)); // the list's design bugs (host/pmu-list.ts)
     const guest = plan.vms.map((at) => at.guest.map((offset) => guestMemoryLayout.view(buffer, offset)));
-    return new World(shape, host, new RcuDomain(rcuLayout.view(buffer, plan.rcu)), vms, guest, buffer);
+    const flavour = shape.profile.pmuListDesign === 'rcu-memb' ? 'memb' : 'qsbr';
+    return new World(shape, host, new RcuDomain(rcuLayout.view(buffer, plan.rcu), flavour), vms, guest, buffer);
   }
 
   buffers(): WorldBuffers {

@@ -5,12 +5,9 @@
  * CampaignControl words as this thread, so a stop or a cutoff reaches running blocks at
  * their next execution without a message.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { Piscina } from 'piscina';
 import type { ScenarioSpec } from '../engine/scenario.js';
 import { workerPath } from '../engine/worker-path.js';
-import { VpmuLabError } from '../host/errors.js';
 import type { BlockResult, CampaignJob } from './campaign-block.js';
 import type { CampaignControl } from './campaign-control.js';
 import type { Block } from './campaign-plan.js';
@@ -25,13 +22,6 @@ export interface CampaignWorkerData {
   readonly control: SharedArrayBuffer;
 }
 
-/** dist/workers/campaign.js: beside the engine's worker entries, found the same way. */
-function campaignWorkerPath(): string {
-  const file = join(dirname(workerPath('probe')), 'campaign.js');
-  if (!existsSync(file)) throw new VpmuLabError(`worker ${file} is missing: run \`npm run build\` first`);
-  return file;
-}
-
 export class PoolRunner implements BlockRunner {
   readonly window: number;
   private readonly pool: Piscina;
@@ -44,7 +34,7 @@ export class PoolRunner implements BlockRunner {
   ) {
     const workerData: CampaignWorkerData = { spec, job, control: control.buffer };
     this.pool = new Piscina({
-      filename: campaignWorkerPath(),
+      filename: workerPath('campaign'),
       workerData,
       minThreads: workers,
       maxThreads: workers,

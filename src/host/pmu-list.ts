@@ -17,7 +17,9 @@
  * - 'rcu' (FIXED series): walkers only mark an RCU read-side section and load `current`
  *   once; the writer still takes `arm_pmus_lock` against other writers, and waits a grace
  *   period (synchronize_rcu) before poisoning the old snapshot. A walker that touched a
- *   snapshot outside its section would read POISON: `RcuViolation`.
+ *   snapshot outside its section would read POISON: `RcuViolation`. 'rcu-memb' is the
+ *   same list with the domain's memb-style readers (sync/rcu.ts): the read side writes a
+ *   per-reader counter word, the grace period waits on those words.
  * The emptiness test reads one word (`registered`), like the kernel's lockless list_empty.
  *
  * Checks on every walk (check/sync-oracles.ts): lockdep-RCU's rule that the published
@@ -73,8 +75,8 @@ const WALK_NODE = point('arm_pmus: next node');
 const EMPTY_TEST = point('arm_pmus empty test');
 const REVISIT_VM = point('kvm_host_pmu_init: revisit a VM');
 
-export type PmuListDesign = 'mutex' | 'rcu' | 'rcu-no-grace-period';
-export const pmuListDesigns: readonly PmuListDesign[] = Object.freeze(['mutex', 'rcu', 'rcu-no-grace-period']);
+export type PmuListDesign = 'mutex' | 'rcu' | 'rcu-memb' | 'rcu-no-grace-period';
+export const pmuListDesigns: readonly PmuListDesign[] = Object.freeze(['mutex', 'rcu', 'rcu-memb', 'rcu-no-grace-period']);
 
 /** A reader saw a reclaimed (poisoned) snapshot: it outlived its grace period. */
 export class RcuViolation extends Error {
@@ -118,7 +120,12 @@ export class PmuList {
   plant(bugs: PlantedBugs, configLocks: readonly LockRef[]): void {
     this.bugs = bugs;
     this.configLocks = configLocks;
-    this.skipGracePeriod = this.design === 'rcu-no-grace-period' || (this.design === 'rcu' && bugs['free-before-grace-period'] === true);
+    this.skipGracePeriod = this.design === 'rcu-no-grace-period' || (this.waitsGracePeriods() && bugs['free-before-grace-period'] === true);
+  }
+
+  /** The RCU designs whose writer waits for a grace period (unless a planted bug skips it). */
+  private waitsGracePeriods(): boolean {
+    return this.design === 'rcu' || this.design === 'rcu-memb';
   }
 
   private base(snapshot: number): number {
@@ -257,7 +264,7 @@ export class PmuList {
       this.i32[PIPE + cur] = PIPE_REMOVED;
       Atomics.store(this.i32, REGISTERED, this.i32[to]!); // then the lock-free count
       if (this.bugs['config-lock-inversion']) yield* this.revisitVms();
-      if (this.design === 'rcu' && !this.skipGracePeriod) {
+      if (this.waitsGracePeriods() && !this.skipGracePeriod) {
         yield SYNCHRONIZE_RCU; // readers of the old snapshot finish
         this.i32[PIPE + cur] = PIPE_GRACE_PERIOD_ENDED;
       }

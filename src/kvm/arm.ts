@@ -11,10 +11,11 @@ import { shouldNotifyUser, updateState } from './pmu-irq.js';
 import { schedIn, schedOut } from './perf-sched.js';
 import { serviceRequestsSteps } from './requests.js';
 import { CREATE_EVENT_POINT_LABEL } from './pmu-emul.js';
-import { REQ, VCPU_FLAG, type KvmVcpu } from './vcpu-state.js';
+import { VCPU_FLAG, type KvmVcpu } from './vcpu-state.js';
 import { TIMER_PPIS } from './vgic.js';
 import { checkGuestEntry } from '../check/pmu-oracles.js';
 import { pmuPut, vcpuLoadPmu } from './pmu-direct.js';
+import { loadPmu } from './load-check.js';
 import { VM_FLAG } from './vm-state.js';
 
 export interface RunResult {
@@ -76,22 +77,6 @@ function* runPidChange(vcpu: KvmVcpu): Op<number> {
   return 0;
 }
 
-/**
- * `kvm_vcpu_load_pmu` (FIXED series, spec §5.5): a vCPU that moved to a CPU served by a
- * different host PMU instance gets KVM_REQ_RELOAD_PMU, which re-creates the cycle counter.
- */
-function* loadPmu(vcpu: KvmVcpu, cpu: number, lastCpu: number): Op<void> {
-  if (cpu === lastCpu || lastCpu === -1) return;
-  const list = vcpu.vm.host.list;
-  yield list.readLock();
-  const moved = (yield* list.covering(cpu)) !== (yield* list.covering(lastCpu));
-  yield list.readUnlock();
-  if (moved) {
-    vcpu.makeRequest(REQ.RELOAD_PMU);
-    vcpu.countLoadReload();
-  }
-}
-
 function isGenerator(x: unknown): x is Op<void> {
   return typeof x === 'object' && x !== null && typeof (x as Op<void>).next === 'function' && typeof (x as Op<void>).throw === 'function';
 }
@@ -107,7 +92,7 @@ export function* vcpuLoad(vcpu: KvmVcpu, cpu: number): Op<void> {
   vcpu.setFlag(VCPU_FLAG.LOADED);
   vcpu.countLoad();
   schedIn(vcpu); // the vCPU thread's pinned perf events go on this CPU's PMU
-  if (vcpu.vm.fixedCountersOnly() && !vcpu.vm.planted('no-per-load-check')) yield* loadPmu(vcpu, cpu, lastCpu);
+  yield* loadPmu(vcpu, cpu, lastCpu); // FIXED_COUNTERS_ONLY's per-load check, in the profile's design (spec §5.5)
   yield SUPPORTED_CPUS;
   if (!vcpu.vm.supportsCpu(cpu) && !vcpu.vm.planted('no-unsupported-cpu-check')) vcpu.setFlag(VCPU_FLAG.ON_UNSUPPORTED_CPU);
   yield* vcpuLoadPmu(vcpu, cpu); // MDCR_EL2 and the partitioned context swap (spec §6.2, §6.4)

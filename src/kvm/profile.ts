@@ -24,8 +24,12 @@ export interface ProfileSwitches {
   readonly putClearsVcpuCpu: boolean;
   /** §1.2 v8: vPMU offered only if the PMUs cover every possible CPU (mainline: list non-empty). */
   readonly guestPmuNeedsFullCoverage: boolean;
-  /** §1.2: how `arm_pmus` readers are protected — mainline mutex, FIXED series RCU. */
+  /** §1.2: how `arm_pmus` readers are protected — mainline mutex, FIXED series RCU (QSBR; or memb-style readers). */
   readonly pmuListDesign: PmuListDesign;
+  /** §5.5: FIXED_COUNTERS_ONLY's per-load check — v8's probe of both CPUs, every counter's event, the cycle counter's only, or none (kvm/load-check.ts). */
+  readonly loadCheck: LoadCheck;
+  /** §5.1: `kvm->arch.config_lock` as a sleeping mutex (the kernel's) or a spinlock (a design to compare). */
+  readonly configLock: ConfigLockKind;
   /** §8 item 27: a failed first INIT restores the VM's feature bitmap (Fuad Tabba, 2026-09; title only) — off in both. */
   readonly initFailureRestoresFeatures: boolean;
   /** §8 item 24: a repeated INIT resets under config_lock (v9–v11 "Serialize repeated vCPU initialization"; title only) — off in both. */
@@ -47,11 +51,17 @@ export const attr5Values: readonly Attr5[] = Object.freeze(['none', 'fixed-count
 export type ReservedCountersMode = 'static' | 'upper-bound';
 export type PartitionSwap = 'eager' | 'lazy' | 'lazy-debug';
 export type PartitionShortCpu = 'fail-entry' | 'trap';
+export type ConfigLockKind = 'mutex' | 'spinlock';
+/** FIXED mode's per-load check designs (kvm/load-check.ts says what each does). */
+export type LoadCheck = 'probe' | 'every-counter' | 'cycle-only' | 'none';
+export const loadChecks: readonly LoadCheck[] = Object.freeze(['probe', 'every-counter', 'cycle-only', 'none']);
 
 /** The switches whose value is one of a few names, with those names. */
 const namedValues: Readonly<Partial<Record<keyof ProfileSwitches, readonly string[]>>> = Object.freeze({
   attr5: attr5Values,
   pmuListDesign: pmuListDesigns,
+  loadCheck: loadChecks,
+  configLock: ['mutex', 'spinlock'],
   reservedCountersMode: ['static', 'upper-bound'],
   partitionSwap: ['eager', 'lazy', 'lazy-debug'],
   partitionShortCpu: ['fail-entry', 'trap'],
@@ -76,6 +86,8 @@ const mainline: Profile = Object.freeze({
   putClearsVcpuCpu: true,
   guestPmuNeedsFullCoverage: false,
   pmuListDesign: 'mutex',
+  loadCheck: 'probe',
+  configLock: 'mutex',
   initFailureRestoresFeatures: false,
   serializeRepeatedInit: false,
   reservedHostCounters: 0,
@@ -129,7 +141,9 @@ export const switchHelp: Readonly<Record<keyof ProfileSwitches, string>> = Objec
   fixedExcludesFilter: 'FILTER and FIXED_COUNTERS_ONLY are mutually exclusive (§9 e, §3.3 step 5)',
   putClearsVcpuCpu: 'vcpu_put sets vcpu->cpu = -1, hiding migrations from the next load (§5.5, §8 item 17)',
   guestPmuNeedsFullCoverage: 'vPMU offered only if the host PMUs cover every CPU (§1.2 v8)',
-  pmuListDesign: "arm_pmus readers: mutex (mainline), rcu (FIXED series), or rcu-no-grace-period (broken on purpose) (§1.2)",
+  pmuListDesign: "arm_pmus readers: mutex (mainline), rcu (FIXED series, QSBR), rcu-memb (readers write a per-reader counter), or rcu-no-grace-period (broken on purpose) (§1.2)",
+  loadCheck: "FIXED mode's per-load check: probe (v8: probe both CPUs), every-counter (each enabled counter's event PMU), cycle-only (the cycle counter's, v4–v7 / review) or none (§5.5)",
+  configLock: 'config_lock as a sleeping futex mutex (the kernel) or a spinlock (§5.1; a design to compare)',
   serializeRepeatedInit: 'a repeated KVM_ARM_VCPU_INIT resets the vCPU under config_lock (§8 item 24; v9+, title only)',
   initFailureRestoresFeatures: "a failed first KVM_ARM_VCPU_INIT restores the VM's feature bitmap (§8 item 27; 2026-09 fix, title only)",
   reservedHostCounters: 'arm_pmuv3.reserved_host_counters: counters the host keeps from a partitioned guest (§6.1)',

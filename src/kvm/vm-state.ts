@@ -59,7 +59,7 @@ export class KvmVm {
     fresh = true,
   ) {
     this.i32 = region.i32;
-    this.configLock = new LockRef('config_lock', `vm${id} config_lock`, this.i32, CONFIG_LOCK);
+    this.configLock = new LockRef('config_lock', `vm${id} config_lock`, this.i32, CONFIG_LOCK, 0, host.profile.configLock === 'spinlock');
     this.kvmLock = new LockRef('kvm->lock', `vm${id} kvm->lock`, this.i32, KVM_LOCK);
     if (!fresh) return;
     // VM create: no PMU chosen, every possible CPU supported, PMUVer = the host limit.

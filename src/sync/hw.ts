@@ -66,6 +66,7 @@ export class HwTask extends Task {
     if (slot + 1 >= FIRST_DIRECT_TASK_ID) throw new RangeError(`thread slot ${slot} too large`);
     super(name, slot + 1);
     this.hook = hook ?? new LockdepValidator({ edges: new GraphStore(), step: () => this.steps });
+    this.rcuReader = domain?.readerFor(slot);
   }
 
   private holdsTimed = 0;

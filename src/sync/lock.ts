@@ -45,6 +45,12 @@ export class LockRef {
     readonly index: number,
     /** Order among locks of the same class (vCPU id). */
     readonly subclass = 0,
+    /**
+     * A spinlock (profile switch `configLock: 'spinlock'`): a waiter never sleeps, so it
+     * stays online for RCU and is never told `onSleep` — as a kernel spinner, which runs
+     * with preemption off, is neither quiescent nor blocked.
+     */
+    readonly spin = false,
   ) {
     this.acquire = Object.freeze({ kind: 'lock', lock: this });
     this.release = Object.freeze({ kind: 'unlock', lock: this });
@@ -83,7 +89,7 @@ export class LockRef {
   }
 
   /**
-   * Blocking acquisition (futex mutex): spin briefly, then mark "waiters" and sleep on the
+   * Blocking acquisition (futex mutex; a spinlock spins instead): spin briefly, then mark "waiters" and sleep on the
    * state word until the holder's release wakes us. `onSleep` is told before the thread
    * first sleeps, `onWake` once it has the lock after sleeping. Returns true if the lock was
    * held when the thread came (a contention).
@@ -95,6 +101,12 @@ export class LockRef {
     const contended = c !== 0;
     if (contended) {
       Atomics.add(w, this.index + CONTENDED, 1);
+      if (this.spin) {
+        // Test-and-test-and-set: loads while it is held, one CAS when it looks free.
+        while (c !== 0) c = Atomics.load(w, s) !== 0 ? 1 : Atomics.compareExchange(w, s, 0, 1);
+        this.own(task);
+        return true;
+      }
       for (let spin = 0; spin < 64 && c !== 0; spin++) c = Atomics.compareExchange(w, s, 0, 1);
       if (c !== 0) {
         c = Atomics.exchange(w, s, 2);

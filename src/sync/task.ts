@@ -72,6 +72,8 @@ export class Task {
   waited = -1;
   /** The driver's clock for this task: hw, real ns; sim, the thread's virtual ns. */
   now = 0;
+  /** What the outermost read-side section writes to shared memory (RCU's memb flavour); none under QSBR. */
+  rcuReader: ReadSide | undefined;
 
   constructor(
     readonly name: string,
@@ -113,11 +115,14 @@ export class Task {
         return;
       }
       case 'rcu-read-lock':
-        if (this.rcuDepth++ === 0) this.hook?.readLock(this);
+        if (this.rcuDepth++ === 0) {
+          this.rcuReader?.enter();
+          this.hook?.readLock(this);
+        }
         return;
       case 'rcu-read-unlock':
         if (this.rcuDepth === 0) throw new Error(`${this.name}: rcu_read_unlock without rcu_read_lock`);
-        this.rcuDepth--;
+        if (--this.rcuDepth === 0) this.rcuReader?.exit();
         return;
       case 'synchronize-rcu': {
         if (this.rcuDepth > 0) syncViolated('rcu-blocking-in-reader', `${this.name}: synchronize_rcu inside an RCU read-side section would never return`);
@@ -185,6 +190,7 @@ export class Task {
     for (const lock of this.held.reverse()) lock.releaseBy(this.id);
     this.held.length = 0;
     this.heldSince.length = 0;
+    if (this.rcuDepth > 0) this.rcuReader?.exit();
     this.rcuDepth = 0;
   }
 }
