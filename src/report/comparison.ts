@@ -70,6 +70,8 @@ export interface Comparison {
   /** The seeds of the repetitions, the same for every design. */
   readonly seeds: readonly number[];
   readonly designs: readonly DesignFigures[];
+  /** The options given that `vpmu-lab run` takes too (e.g. --bug NAME), for the commands that rerun a failed repetition. */
+  readonly runOptions?: readonly string[];
   /** ISO time the comparison finished. */
   readonly generatedAt: string;
 }
