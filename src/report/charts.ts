@@ -133,6 +133,9 @@ function histogramAxis(hists: readonly Histogram[]): { first: number; labels: st
   return { first: range.first, labels, values: (h) => labels.map((_, k) => h.counts[range.first + k] || null) };
 }
 
+/** More buckets than this crowd a half-width chart's labels: the chart takes the whole row. */
+const WIDE_BUCKETS = 14;
+
 function lockWaitFigure(c: Comparison, cls: string, index: number): Figure {
   const title = `${cls}: wait times, summed over ${c.repeat} repetition${c.repeat === 1 ? '' : 's'}`;
   const rows = c.designs.flatMap((d, i) => {
@@ -150,6 +153,7 @@ function lockWaitFigure(c: Comparison, cls: string, index: number): Figure {
       x: { title: 'wait (log2 buckets; 1 µs = 1024 ns)', labels: axis.labels },
       y: { title: 'waits (log scale)', log: true },
       datasets: rows.map((r) => ({ label: waitLabel(r.design, r.row), color: r.color, data: axis.values(r.row.waitHistogram) })),
+      wide: axis.labels.length > WIDE_BUCKETS,
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Comparison, DesignFigures, LockClassFigures, Spread } from './comparison.js';
 import { escapeHtml } from './html-escape.js';
+import { rerunCommand } from './rerun-command.js';
 import { formatCount, formatNs } from './units.js';
 
 /** The HTML report's tables: the comparison (one row per design), lock_stat and the failures. */
@@ -85,10 +86,14 @@ export function lockStatTable(c: Comparison): string {
   return `<table id="lock-stat"><thead><tr><th>class</th><th>design</th>${heads(LOCK_COLUMNS)}</tr></thead>${groups.join('')}</table>`;
 }
 
-/** Every failed repetition: its design, seed, oracle and message. */
+/** Every failed repetition: its design, seed, oracle, message and the command that runs it again. */
 export function failuresTable(c: Comparison): string {
   const rows = c.designs.flatMap((d) =>
-    d.failures.map((f) => `<tr><td>${escapeHtml(d.design)}</td><td class="num">${f.seed}</td><td>${escapeHtml(f.oracle)}</td><td>${escapeHtml(f.message)}</td></tr>`),
+    d.failures.map(
+      (f) =>
+        `<tr><td>${escapeHtml(d.design)}</td><td class="num">${f.seed}</td><td>${escapeHtml(f.oracle)}</td>` +
+        `<td>${escapeHtml(f.message)}<code>${escapeHtml(rerunCommand(c, d.design, f.seed))}</code></td></tr>`,
+    ),
   );
   if (rows.length === 0) {
     const failed = c.designs.reduce((n, d) => n + d.failedRepetitions, 0);

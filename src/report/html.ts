@@ -33,6 +33,7 @@ tr.failed th, tr.failed .verdict, table.failed td, p.failed { color: #c0162b; }
 tr.failed .verdict { font-weight: 700; }
 .note { color: #666; font-style: italic; }
 .legend-note { color: #666; font-size: 12px; margin: 6px 0 0; }
+#failures code { display: block; margin-top: 4px; color: #1d1d1f; font-size: 12px; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(600px, 1fr)); gap: 16px; align-items: start; margin-top: 16px; }
 .chart { position: relative; height: 340px; background: #fff; border: 1px solid #e2e2e2; padding: 8px; }
 .chart.wide { grid-column: 1 / -1; }
@@ -95,6 +96,7 @@ ${failuresTable(c)}
 ${figuresHtml(figures.series)}
 <h2>Lock waits</h2>
 ${lockStatTable(c)}
+<p class="legend-note">Lock times are real ns on workers; holds are timed one in eight. The rcu row counts read-side sections as acquisitions and grace periods as contentions, their latency as waits.</p>
 ${figuresHtml(figures.lockWaits)}
 <h2>Grace periods</h2>
 ${figuresHtml([figures.gracePeriods])}

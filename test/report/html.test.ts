@@ -61,6 +61,11 @@ describe('the comparison table', () => {
     expect(failures).toContain('<td class="num">5</td><td>rcu-reclaimed-read</td>');
   });
 
+  it('gives each failure the command that runs it again, with the options run shares', () => {
+    const again = renderComparisonHtml({ ...realisticComparison(), runOptions: ['--bug', 'rcu-early-free'] });
+    expect(again).toContain('<code>vpmu-lab run pmu-list-race --design rcu-no-grace-period --seed 3 --duration 2000 --bug rcu-early-free</code>');
+  });
+
   it('lists lock_stat per class, a row per design that has it', () => {
     const lockStat = /<table id="lock-stat">[\s\S]*?<\/table>/.exec(html)?.[0] ?? '';
     expect(lockStat.match(/<tbody>/g)).toHaveLength(5);
