@@ -71,7 +71,7 @@ export interface ReportFigures {
 const DESIGN_COLORS = ['#4269d0', '#efb118', '#ff725c', '#6cc5b0', '#3ca951', '#ff8ab7', '#a463f2', '#97bbf5', '#9c6b4e', '#9498a0'];
 const METRIC_COLORS = { loads: '#4269d0', migrations: '#ff725c', accesses: '#3ca951' } as const;
 
-export function designColor(index: number): string {
+function designColor(index: number): string {
   return DESIGN_COLORS[index % DESIGN_COLORS.length]!;
 }
 
@@ -89,7 +89,8 @@ export function chartSpecs(f: ReportFigures): ChartSpec[] {
 
 /** loads/s and migrations/s on the left axis, guest accesses/s (orders of magnitude more) on the right. */
 function seriesFigures(designs: readonly DesignFigures[], durationMs: number): Figure[] {
-  const top = (pick: (d: DesignFigures) => readonly number[]) => Math.max(0, ...designs.flatMap(pick));
+  // reduce, not Math.max(...): a long run has more samples than a call takes arguments.
+  const top = (pick: (d: DesignFigures) => readonly number[]) => designs.flatMap(pick).reduce((a, b) => Math.max(a, b), 0);
   const leftMax = top((d) => [...d.series.loadsPerSec, ...d.series.migrationsPerSec]);
   const rightMax = top((d) => d.series.guestAccessesPerSec);
   return designs.map((d, i): Figure => {

@@ -69,7 +69,10 @@ function metaLine(c: Comparison): string {
   return `<p class="meta">${items.map((i) => `<span>${escapeHtml(i)}</span>`).join('')}</p>`;
 }
 
-/** The complete HTML document of a comparison (a single run is a comparison of one design). */
+/**
+ * The complete HTML document of a comparison (a single run is a comparison of one design).
+ * Pure but for reading the installed chart library, once per process.
+ */
 export function renderComparisonHtml(c: Comparison): string {
   const figures = reportFigures(c);
   const specs = chartSpecs(figures);
