@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import puppeteer, { type Browser } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Comparison } from '../../src/report/comparison.js';
 import { writeComparisonHtml } from '../../src/report/html.js';
 import { realisticComparison, sparseComparison } from './fixture.js';
@@ -52,44 +52,53 @@ function pageState(): PageState {
   };
 }
 
-let browser: Browser | undefined;
+let browser: Promise<Browser> | undefined;
 let profileDir: string | undefined;
 
-beforeAll(async () => {
+/**
+ * Chromium, started by the first test that needs it. Started there rather than in beforeAll
+ * so that a missing browser fails each test by name (and counts in CI's "N failed") instead of
+ * skipping them.
+ */
+function chromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`the HTML report's browser test needs chromium at ${CHROMIUM}: apt-get install chromium (CI's .ci/run does), or set CHROMIUM_PATH`);
   }
-  mkdirSync(OUT, { recursive: true });
-  profileDir = mkdtempSync(join(tmpdir(), 'vpmu-chromium-'));
-  browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    userDataDir: profileDir,
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
-  });
-}, TIMEOUT_MS);
+  if (browser === undefined) {
+    profileDir = mkdtempSync(join(tmpdir(), 'vpmu-chromium-'));
+    browser = puppeteer.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      userDataDir: profileDir,
+      args: [
+        '--headless=new',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-dev-shm-usage',
+      ],
+    });
+  }
+  return browser;
+}
 
 afterAll(async () => {
-  await browser?.close();
+  // A launch that failed has already failed the tests that waited for it.
+  const started = await browser?.catch(() => undefined);
+  await started?.close();
   if (profileDir) rmSync(profileDir, { recursive: true, force: true });
 }, TIMEOUT_MS);
 
 /** Writes the report under test-output/, opens it from file://, and waits for the charts (or an error). */
 async function open(c: Comparison, name: string) {
-  if (!browser) throw new Error('chromium did not start (see beforeAll)');
+  const page = await (await chromium()).newPage();
+  mkdirSync(OUT, { recursive: true });
   const file = join(OUT, `${name}.html`);
   writeComparisonHtml(file, c);
-  const page = await browser.newPage();
   const errors: string[] = [];
   const requests: string[] = [];
   page.on('console', (m) => {
@@ -99,7 +108,8 @@ async function open(c: Comparison, name: string) {
   page.on('request', (r) => requests.push(r.url()));
   await page.setViewport({ width: 1360, height: 900 });
   await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-  await page.waitForFunction('document.body.dataset.chartsRendered !== undefined', { timeout: 10_000 });
+  // An error that stops the chart script leaves only data-chart-errors: the assertions then show it.
+  await page.waitForFunction('document.body.dataset.chartsRendered !== undefined || document.body.dataset.chartErrors !== undefined', { timeout: 10_000 });
   return { page, errors, requests, state: await page.evaluate(pageState) };
 }
 
