@@ -1,5 +1,5 @@
 /**
- * `vpmu-lab scenarios`, `presets`, `profiles` and `bugs`: what the built-in names
+ * `vpmu-lab scenarios`, `presets`, `profiles`, `designs` and `bugs`: what the built-in names
  * mean. Their options are declared in main.ts.
  */
 import { builtinScenarios } from '../engine/builtin-scenarios.js';
@@ -9,6 +9,7 @@ import { presets } from '../host/presets.js';
 import { resolveTopology } from '../host/topology.js';
 import { profiles, switchHelp, switchNames } from '../kvm/profile.js';
 import { bugCatalog } from '../check/bugs.js';
+import { designs } from '../kvm/designs.js';
 import { noPositionals, toJson, type ParsedArgs } from './args.js';
 import { formatTable } from './table.js';
 
@@ -85,5 +86,24 @@ export function bugsCommand(args: ParsedArgs): number {
   for (const b of bugCatalog) console.log(`  ${b.name}: ${b.source}`);
   console.log("\nPlant one or more with --bug NAME on 'vpmu-lab run' and 'vpmu-lab explore'; e.g.");
   console.log(`  vpmu-lab explore ${bugCatalog[0]!.scenario} --bug ${bugCatalog[0]!.name}`);
+  return 0;
+}
+
+export function designsCommand(args: ParsedArgs): number {
+  noPositionals(args);
+  if (args.flags.has('json')) {
+    console.log(JSON.stringify(designs));
+    return 0;
+  }
+  const switches = (o: object) => Object.entries(o).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+  console.log(
+    formatTable(
+      ['design', 'axis', 'switches', 'applies to', 'what it is'],
+      designs.map((d) => [d.name, d.axis, switches(d.switches), d.needs ? `attr5 ${d.needs}` : 'every profile', d.summary]),
+    ),
+  );
+  console.log("\nCompare designs with 'vpmu-lab compare SCENARIO --designs A,B[,…]', e.g.");
+  console.log('  vpmu-lab compare pmu-list-race --designs mutex,rcu,rcu-memb');
+  console.log("or run one: 'vpmu-lab run SCENARIO --design NAME'.");
   return 0;
 }

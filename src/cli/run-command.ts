@@ -18,6 +18,8 @@ import { HW_LOG_FORMAT, writeHwLog } from '../explore/hw-log.js';
 import { intFlag, stringFlag, toJson, type ParsedArgs } from './args.js';
 import type { CommandContext } from './help.js';
 import { scenarioFromArgs } from './scenario-arg.js';
+import { runAsComparison } from '../compare/aggregate.js';
+import { writeComparisonHtml } from '../report/html.js';
 
 /** Ring size per thread under --record: 12 MB of shared memory each. */
 const RECORD_EVENTS_PER_THREAD = 1 << 20;
@@ -66,6 +68,11 @@ export async function runCommand(args: ParsedArgs, ctx: CommandContext): Promise
         (lost.length > 0 ? ` — rings overflowed, oldest steps lost (${lost.map(([t, n]) => `${t} ${n}`).join(', ')}): a replay needs a shorter run` : `; replay it in sim: vpmu-lab replay --from-hw ${recordTo}`) +
         '\n',
     );
+  }
+  const html = stringFlag(args, 'html');
+  if (html) {
+    writeComparisonHtml(html, runAsComparison(report, scenario));
+    if (live) process.stderr.write(`wrote ${html}\n`);
   }
   if (args.flags.has('json')) console.log(toJson({ ...report, verdict: verdict.verdict, oracle: verdict.oracle, findings: verdict.findings }));
   else console.log(`${formatReport(report)}\n\n${formatVerdict(verdict, report.interrupted)}`);

@@ -5,7 +5,10 @@
  */
 import { builtinScenarioNames, builtinScenarios } from '../engine/builtin-scenarios.js';
 import { resolveScenario, type Scenario, type ScenarioSpec } from '../engine/scenario.js';
+import { specUnder } from '../compare/spec-under.js';
 import { unknownName, VpmuLabError } from '../host/errors.js';
+import { pmuListDesigns } from '../host/pmu-list.js';
+import { designNames, designOf } from '../kvm/designs.js';
 import { readJsonFile } from '../host/validate.js';
 import { intFlag, stringFlag, type ParsedArgs } from './args.js';
 
@@ -18,6 +21,21 @@ function loadSpec(name: string): { spec: unknown; path: string } {
   return { spec: readJsonFile(name, 'scenario file'), path: name };
 }
 
+/**
+ * `--design NAME`: a locking design of the registry (its switches over the scenario's), or
+ * an arm_pmus design the registry does not list (rcu-no-grace-period, broken on purpose).
+ */
+function applyDesign(o: ScenarioSpec, name: string): void {
+  if (designNames.includes(name)) {
+    Object.assign(o, specUnder(o, designOf(name)));
+    delete o.design;
+  } else if ((pmuListDesigns as readonly string[]).includes(name)) {
+    o.design = name as ScenarioSpec['design'];
+  } else {
+    throw unknownName('design', name, [...designNames, ...pmuListDesigns.filter((d) => !designNames.includes(d))]);
+  }
+}
+
 /** The one positional scenario with the overriding options applied, validated. */
 export function scenarioFromArgs(args: ParsedArgs): { spec: ScenarioSpec; scenario: Scenario } {
   if (args.positionals.length !== 1) {
@@ -28,7 +46,7 @@ export function scenarioFromArgs(args: ParsedArgs): { spec: ScenarioSpec; scenar
   if (args.flags.has('duration')) o.durationMs = intFlag(args, 'duration', 0, 1, 24 * 3600 * 1000);
   if (args.flags.has('quanta')) o.quanta = intFlag(args, 'quanta', 0, 0, 2 ** 31 - 1);
   if (args.flags.has('profile')) o.profile = stringFlag(args, 'profile');
-  if (args.flags.has('design')) o.design = stringFlag(args, 'design') as ScenarioSpec['design'];
+  if (args.flags.has('design')) applyDesign(o, stringFlag(args, 'design')!);
   const bugs = args.lists.get('bug');
   const off = args.lists.get('no-oracle');
   if (off) o.oraclesOff = [...new Set([...(o.oraclesOff ?? []), ...off])];

@@ -1,0 +1,74 @@
+/**
+ * `vpmu-lab compare SCENARIO --designs A,B[,…]`: the same scenario and seeds under each
+ * locking design (src/kvm/designs.ts), every repetition a run on real workers; one table
+ * of medians with min–max and ratios to the first design (src/compare/compare-format.ts),
+ * or one JSON document (`--json`: report/comparison.ts's `Comparison`), and with `--html
+ * FILE` the page with its charts. Exit: 0 every repetition SUCCESS, 1 some repetition
+ * FAILED (an oracle, a crash — listed under the table), 2 bad input, 130/143 on a signal.
+ */
+import { formatComparison } from '../compare/compare-format.js';
+import { runComparison } from '../compare/compare-run.js';
+import { designOf } from '../kvm/designs.js';
+import { VpmuLabError } from '../host/errors.js';
+import { writeComparisonHtml } from '../report/html.js';
+import { intFlag, stringFlag, toJson, type ParsedArgs } from './args.js';
+import type { CommandContext } from './help.js';
+import { signalExitCode } from './run-command.js';
+import { scenarioFromArgs } from './scenario-arg.js';
+
+export async function compareCommand(args: ParsedArgs, ctx: CommandContext): Promise<number> {
+  const names = args.lists.get('designs');
+  if (!names) throw new VpmuLabError("--designs A,B[,…] is required (see 'vpmu-lab designs')");
+  const designs = [...new Set(names)].map(designOf);
+  const { spec } = scenarioFromArgs(args);
+  const repeat = intFlag(args, 'repeat', 3, 1, 1000);
+  const seed = intFlag(args, 'seed', 1, 0, 2 ** 31 - 1000);
+  const jobs = intFlag(args, 'jobs', 1, 1, 64);
+  const html = stringFlag(args, 'html');
+  const live = !args.flags.has('quiet');
+  const tty = process.stderr.isTTY === true;
+  const total = repeat * designs.length;
+  if (live) process.stderr.write(`compare ${spec.name}: ${designs.map((d) => d.name).join(' vs ')}, ${repeat} repetition${repeat === 1 ? '' : 's'} each (${total} runs)\n`);
+  let comparison;
+  try {
+    comparison = await runComparison(spec, args.positionals[0]!, {
+      designs,
+      repeat,
+      seed,
+      jobs,
+      signal: ctx.signal,
+      runOptions: runOptionsOf(args),
+      onProgress: live
+        ? (p) => {
+            const line = `  ${p.done}/${p.total} runs: ${p.design}, seed ${p.seed} done`;
+            process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
+          }
+        : undefined,
+    });
+  } catch (e) {
+    if (ctx.signal.aborted) {
+      if (tty) process.stderr.write('\n');
+      console.error(`vpmu-lab compare: interrupted; no table (a comparison needs every design's repetitions)`);
+      return signalExitCode(ctx.signal.reason);
+    }
+    throw e;
+  }
+  if (live && tty) process.stderr.write('\r\x1b[2K');
+  if (html) {
+    writeComparisonHtml(html, comparison);
+    if (live) process.stderr.write(`wrote ${html}\n`);
+  }
+  console.log(args.flags.has('json') ? toJson(comparison) : formatComparison(comparison));
+  return comparison.designs.some((d) => d.failedRepetitions > 0) ? 1 : 0;
+}
+
+/** The options given that `run` takes too, as they were written (for rerun commands). */
+function runOptionsOf(args: ParsedArgs): string[] {
+  const out: string[] = [];
+  for (const name of ['profile', 'policy', 'quanta']) {
+    const v = stringFlag(args, name);
+    if (v !== undefined) out.push(`--${name} ${v}`);
+  }
+  for (const name of ['bug', 'no-oracle']) for (const v of args.lists.get(name) ?? []) out.push(`--${name} ${v}`);
+  return out;
+}

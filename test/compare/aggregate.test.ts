@@ -1,0 +1,99 @@
+/**
+ * From run reports to a comparison (src/compare/aggregate.ts) and its table
+ * (compare-format.ts): medians with min–max over the repetitions, ratios to the first
+ * design, lock_stat percentiles from the histograms, grace periods per second, failures
+ * with their seeds, and the median repetition's time series.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildComparison } from '../../src/compare/aggregate.js';
+import { formatComparison } from '../../src/compare/compare-format.js';
+import type { LockStatRow } from '../../src/check/lock-stat.js';
+import type { RunReport } from '../../src/engine/report.js';
+import { designOf } from '../../src/kvm/designs.js';
+
+function row(cls: LockStatRow['class'], acquisitions: number, contentions: number, waitBucket: number): LockStatRow {
+  const waitHistogram = Array.from({ length: waitBucket + 1 }, (_, i) => (i === waitBucket ? contentions : 0));
+  return { class: cls, acquisitions, contentions, waitTotal: contentions * 2 ** waitBucket, waitMax: 2 ** (waitBucket + 1), holdTotal: 0, holdMax: 0, holdSamples: 0, waitHistogram, holdHistogram: [] };
+}
+
+/** A run report with just what a comparison reads. */
+function report(seed: number, loadsPerSec: number, opts: { gracePeriods?: number; gpBucket?: number; failure?: string } = {}): RunReport {
+  const lockStat = [row('config_lock', 100 * seed, 10, 10)];
+  if (opts.gracePeriods) lockStat.push(row('rcu', 1000, opts.gracePeriods, opts.gpBucket ?? 16));
+  return {
+    seed,
+    elapsedMs: 2000,
+    rates: { loads: loadsPerSec, migrations: loadsPerSec / 10, guestAccesses: loadsPerSec * 100, ioctls: 50 },
+    lockStat,
+    vcpus: [],
+    series: { intervalMs: 1000, loadsPerSec: [loadsPerSec, loadsPerSec], migrationsPerSec: [1, 1], guestAccessesPerSec: [2, 2], ioctlsPerSec: [3, 3] },
+    ...(opts.failure ? { failure: { kind: 'worker-crash', oracle: opts.failure, message: `boom ${seed}` } } : {}),
+  } as unknown as RunReport;
+}
+
+const input = {
+  scenario: 'pmu-list-race',
+  host: 'rk3588',
+  profile: 'fixed-counters-only',
+  durationMs: 2000,
+  seeds: [1, 2, 3],
+  runs: [
+    { design: designOf('mutex'), reports: [report(1, 1000), report(2, 3000), report(3, 2000)] },
+    { design: designOf('rcu'), reports: [report(1, 3000, { gracePeriods: 20 }), report(2, 5000, { gracePeriods: 40 }), report(3, 4000, { gracePeriods: 60, failure: 'rcu-reclaimed-read' })] },
+  ],
+};
+
+describe('compare: aggregation', () => {
+  const c = buildComparison(input, new Date('2026-11-30T00:00:00Z'));
+  const [mutex, rcu] = c.designs;
+
+  it('each figure is the median with min and max over the repetitions', () => {
+    expect(mutex!.loadsPerSec).toEqual({ median: 2000, min: 1000, max: 3000 });
+    expect(rcu!.loadsPerSec.median).toBe(4000);
+    expect(rcu!.guestAccessesPerSec).toMatchObject({ median: 400_000, min: 300_000, max: 500_000 });
+  });
+
+  it('ratios are to the first design: absent on the first, median over median on the others', () => {
+    expect(mutex!.loadsPerSec.ratio).toBeUndefined();
+    expect(rcu!.loadsPerSec.ratio).toBe(2);
+    expect(rcu!.lockStat.find((x) => x.class === 'config_lock')!.acquisitions.ratio).toBe(1);
+  });
+
+  it('grace periods per second come from the rcu row, their latency from its wait histogram; none under the mutex', () => {
+    expect(rcu!.gracePeriodsPerSec).toMatchObject({ median: 20, min: 10, max: 30 });
+    expect(rcu!.gracePeriodP50Ns.median).toBeGreaterThanOrEqual(2 ** 16);
+    expect(rcu!.gracePeriodP50Ns.median).toBeLessThan(2 ** 17);
+    expect(rcu!.gracePeriodHistogram.counts[16]).toBe(120);
+    expect(mutex!.gracePeriodsPerSec.median).toBe(0);
+  });
+
+  it('lock wait percentiles come from the histograms and the histograms are summed over the repetitions', () => {
+    const cfg = mutex!.lockStat.find((x) => x.class === 'config_lock')!;
+    expect(cfg.waitP99Ns.median).toBeGreaterThanOrEqual(2 ** 10);
+    expect(cfg.waitP99Ns.median).toBeLessThan(2 ** 11);
+    expect(cfg.waitHistogram.counts[10]).toBe(30);
+    expect(cfg.acquisitions).toEqual({ median: 200, min: 100, max: 300 });
+  });
+
+  it('a failed repetition is counted with its seed and oracle', () => {
+    expect(mutex!.failedRepetitions).toBe(0);
+    expect(rcu!.failedRepetitions).toBe(1);
+    expect(rcu!.failures).toEqual([{ seed: 3, oracle: 'rcu-reclaimed-read', message: 'boom 3' }]);
+  });
+
+  it("the time series shown is the median repetition's", () => {
+    expect(mutex!.series.loadsPerSec).toEqual([2000, 2000]);
+    expect(rcu!.series.loadsPerSec).toEqual([4000, 4000]);
+  });
+
+  it('the table has a column per design, a row per figure, spreads and ratios, and the failures', () => {
+    const t = formatComparison(c);
+    const lines = t.split('\n');
+    expect(lines.find((l) => l.startsWith('figure'))).toMatch(/^figure\s+mutex\s+rcu$/);
+    expect(lines.find((l) => l.startsWith('loads/s'))).toMatch(/^loads\/s\s+2\.00 k \(1\.00 k–3\.00 k\)\s+4\.00 k \(3\.00 k–5\.00 k\) ×2\.00$/);
+    expect(lines.find((l) => l.startsWith('oracle failures'))).toMatch(/0\/3\s+1\/3/);
+    expect(t).toMatch(/config_lock wait p99/);
+    expect(t).toMatch(/rcu, seed 3: FAILURE rcu-reclaimed-read — boom 3/);
+    expect(t).toMatch(/vpmu-lab run pmu-list-race --design rcu --seed 3 --duration 2000/);
+  });
+});
