@@ -2,10 +2,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { WorkerJob } from '../src/engine/messages.js';
 import { HW_TRAP_BATCH, pcpuLoop } from '../src/engine/pcpu-loop.js';
-import { attachThread, runThreadLoop } from '../src/engine/thread-context.js';
+import { attachThread, serveThread } from '../src/engine/thread-context.js';
 
 const job = workerData as WorkerJob;
 const ctx = attachThread(job);
-parentPort!.postMessage({ type: 'ready' });
-ctx.control.awaitStart();
-runThreadLoop(ctx, pcpuLoop(job.scenario, ctx.world, ctx.control, ctx.slot, { trapEvery: HW_TRAP_BATCH }));
+serveThread(parentPort!, ctx, () => pcpuLoop(job.scenario, ctx.world, ctx.control, ctx.slot, { trapEvery: HW_TRAP_BATCH }));

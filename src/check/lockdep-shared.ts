@@ -1,22 +1,22 @@
 /**
- * Lockdep and lock_stat for hw threads, in the run's control region (engine/control.ts
- * `syncWords`): one word holds the whole class graph as an edge mask (25 edges, lockdep.ts
- * `edgeBit`), and each thread has its own slots — the origin of every edge it produced
- * first, its lock_stat figures — written with plain stores, read by the coordinator after
- * the workers stopped.
+ * Lockdep for hw threads, in the run's control region (engine/control.ts `syncWords`): one
+ * word holds the whole class graph as an edge mask (25 edges, lockdep.ts `edgeBit`), and
+ * each thread has its own slots — the origin of every edge it produced first — written with
+ * plain stores, read by the coordinator after the workers stopped. lock_stat is each
+ * thread's own (check/lock-stat.ts), reported back in its final report.
  *
  * Cost per acquisition: a known edge is one test of a thread-local mask; only an edge new
  * to the thread takes an atomic (Atomics.or on the shared mask), which also tells the
  * thread every edge the others added before it. Of two threads adding the two halves of a
  * cycle at once, the second of the two atomics sees the first's edge: the cycle is never
- * missed. lock_stat is plain float adds into the thread's own slots; times are read only
+ * missed. lock_stat is plain float adds into the thread's own array; times are read only
  * at an acquisition and a release (and around a wait), not per step.
  */
 import type { LockRef } from '../sync/lock.js';
 import type { Task } from '../sync/task.js';
 import { edgeBit, LockdepGraph, NCLASSES, type EdgeOrigin } from './lockdep.js';
 import { LockdepValidator, type EdgeStore, type RawOrigin } from './lockdep-validator.js';
-import { LOCK_STAT_WORDS, LockStats } from './lock-stat.js';
+import { LockStats } from './lock-stat.js';
 
 const NEDGES = NCLASSES * NCLASSES;
 /** An origin: step + 1 (0: none), the lock taken (-1: synchronize_rcu), in a reader, held count, held ids. */
@@ -24,19 +24,16 @@ const ORIGIN_WORDS = 8;
 const MAX_HELD = 4;
 const SYNCHRONIZE = -1;
 
-/** Words the control region reserves: i32 (mask + origins), f64 (lock_stat). */
-export function lockdepWords(threads: number): { i32: number; f64: number } {
-  return { i32: 1 + threads * NEDGES * ORIGIN_WORDS, f64: threads * LOCK_STAT_WORDS };
+/** i32 words the control region reserves: the edge mask, then each thread's origins. */
+export function lockdepWords(threads: number): number {
+  return 1 + threads * NEDGES * ORIGIN_WORDS;
 }
 
-/** Where a run's lockdep and lock_stat words are. */
+/** Where a run's lockdep words are. */
 export interface SyncWords {
   readonly i32: Int32Array;
   /** The edge mask word; the threads' origin slots follow it. */
   readonly at: number;
-  readonly f64: Float64Array;
-  /** First lock_stat word. */
-  readonly statAt: number;
   readonly threads: number;
 }
 
@@ -106,14 +103,8 @@ class SharedEdgeStore implements EdgeStore {
   }
 }
 
-/** Thread `slot`'s lock_stat figures. */
-export function threadLockStats(w: SyncWords, slot: number): LockStats {
-  return new LockStats(w.f64, w.statAt + slot * LOCK_STAT_WORDS);
-}
-
-/** The sync hook of hw thread `slot`: lockdep over the run's shared graph, lock_stat in its own words. */
-export function hwLockdep(w: SyncWords, slot: number, names: RunNames, steps: (task: Task) => number): LockdepValidator {
-  const stats = threadLockStats(w, slot);
+/** The sync hook of hw thread `slot`: lockdep over the run's shared graph, lock_stat into the thread's own `stats`. */
+export function hwLockdep(w: SyncWords, slot: number, names: RunNames, steps: (task: Task) => number, stats = new LockStats()): LockdepValidator {
   return new LockdepValidator({ edges: new SharedEdgeStore(w, slot, names), stats: () => stats, step: steps });
 }
 

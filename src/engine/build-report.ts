@@ -8,6 +8,7 @@ import { workload } from '../guest/index.js';
 import type { LockdepGraph } from '../check/lockdep.js';
 import type { LockStatRow } from '../check/lock-stat.js';
 import { CRASH, ERRNO_SLOTS, SCHED, STAT, type Control } from './control.js';
+import type { TimeSeries } from '../report/comparison.js';
 import type { RunReport } from './report.js';
 import type { Scenario } from './scenario.js';
 import type { World } from './world.js';
@@ -17,7 +18,8 @@ export function buildReport(
   world: World,
   control: Control,
   names: readonly string[],
-  run: { elapsedMs: number; interrupted: boolean; failure: RunReport['failure'] },
+  /** `series` absent: the driver does not sample (the sim), an empty series with intervalMs 0. */
+  run: { elapsedMs: number; interrupted: boolean; failure: RunReport['failure']; series?: TimeSeries },
   /** What the driver's lockdep and lock_stat saw. */
   sync: { lockStat: LockStatRow[]; unit: RunReport['lockStatUnit']; lockdep: LockdepGraph },
 ): RunReport {
@@ -58,6 +60,7 @@ export function buildReport(
       guestAccesses: perSec(totals.guestAccesses),
       ioctls: perSec(totals.ioctls),
     },
+    series: run.series ?? { intervalMs: 0, loadsPerSec: [], migrationsPerSec: [], guestAccessesPerSec: [], ioctlsPerSec: [] },
     vms: world.vms.map((vm, i) => ({
       id: i,
       config: s.vms[i]!.config,

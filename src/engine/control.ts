@@ -236,16 +236,9 @@ export class Control {
     };
   }
 
-  // --- lockdep's shared graph and each thread's lock_stat (check/lockdep-shared.ts) ---
+  // --- lockdep's shared graph (check/lockdep-shared.ts) ---
   syncWords(): SyncWords {
-    const u64 = this.u64;
-    return {
-      i32: this.i32,
-      at: this.o.LOCKDEP,
-      f64: new Float64Array(u64.buffer, u64.byteOffset + this.o.LOCK_STAT * 8, lockdepWords(this.shape.threads).f64),
-      statAt: 0,
-      threads: this.shape.threads,
-    };
+    return { i32: this.i32, at: this.o.LOCKDEP, threads: this.shape.threads };
   }
 }
 
@@ -283,8 +276,7 @@ function layOut({ cpus, vcpus, threads }: ControlShape) {
     WAITING_ON: L.i32(threads),
     STATS: L.u64(threads * NSTATS),
     ERRNOS: L.u64(threads * ERRNO_SLOTS),
-    LOCKDEP: L.i32(lockdepWords(threads).i32),
-    LOCK_STAT: L.u64(lockdepWords(threads).f64), // float64 words, one writer per thread
+    LOCKDEP: L.i32(lockdepWords(threads)),
   };
   return { ...o, layout: L.build() };
 }

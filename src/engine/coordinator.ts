@@ -1,22 +1,30 @@
 /**
  * The coordinator (main thread): builds the world on SharedArrayBuffers, sets the VMs up,
  * starts one worker per physical CPU and one per VMM thread — once per run — then watches:
- * progress (a callback every `progressMs`), the end (duration elapsed, or every vCPU done
- * and every VMM script finished), faults (a worker that throws or exits: reported with its
- * thread, the run ends and no other worker is left hanging), a watchdog (no progress for
- * `watchdogMs`: the lock table is dumped), and an abort signal (SIGINT: partial report).
+ * progress (a callback every `progressMs`), throughput per interval (run-meter.ts, the
+ * report's series), the end (duration elapsed, or every vCPU done and every VMM script
+ * finished), faults (a worker that throws or exits: reported with its thread, the run ends
+ * and no other worker is left hanging), a watchdog (no progress for `watchdogMs`: the lock
+ * table is dumped), and an abort signal (SIGINT: partial report).
+ *
+ * Its control plane to the workers is comlink (messages.ts `ThreadApi`): each worker answers
+ * `ready()` once attached, and `run()` — started at the shared-memory start barrier — with
+ * its final report when its loop ends. Everything in between is shared memory.
  */
 import { Worker } from 'node:worker_threads';
+import * as Comlink from 'comlink';
 import { buildReport } from './build-report.js';
 import { Control, SCHED, STAT, STATUS } from './control.js';
-import { sharedLockdepGraph, threadLockStats } from '../check/lockdep-shared.js';
+import { sharedLockdepGraph } from '../check/lockdep-shared.js';
 import { sumRows } from '../check/lock-stat.js';
 import { oracleOfError } from '../check/verdict.js';
 import { labelOf } from '../sync/seam.js';
 import { EVENT_KIND, FlightRecorder, formatEvent, RING_ENTRIES, STEP_KINDS } from './flight-recorder.js';
 import { lockTable } from './lock-table.js';
-import { threadNames, worldShapeOf, type WorkerJob } from './messages.js';
+import { threadNames, worldShapeOf, type ThreadApi, type ThreadReport, type WorkerJob } from './messages.js';
+import { nodeEndpoint } from './node-endpoint.js';
 import type { RunReport } from './report.js';
+import { ratesBetween, RunMeter, seriesIntervalMs, type LiveRun } from './run-meter.js';
 import type { Scenario } from './scenario.js';
 import { workerPath } from './worker-path.js';
 import { World } from './world.js';
@@ -34,8 +42,12 @@ export interface Progress {
 export interface RunOptions {
   onProgress?: (p: Progress) => void;
   progressMs?: number;
-  /** Aborting it stops the run early (SIGINT); the report says `interrupted`. */
+  /** Aborting it stops the run early (SIGINT, a run handle's stop()); the report says `interrupted`. */
   signal?: AbortSignal;
+  /** Called once, before the workers start: the run's totals and series on demand (run-handle.ts). */
+  onLive?: (run: LiveRun) => void;
+  /** Each thread's final report, as its worker answers `run()` (control-plane inspection). */
+  onThreadReport?: (report: ThreadReport) => void;
   /** Fault injection: `afterMs` into the run, terminate thread `thread`'s worker or make it throw. */
   fault?: { thread: number; afterMs: number; kind: 'terminate' | 'throw' };
   /** Control-plane inspection of the final model state, after every worker stopped. */
@@ -68,6 +80,8 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
   const control = Control.create({ cpus: s.topology.cpus, vcpus: plans.length, threads: names.length });
   const recorder = FlightRecorder.create(names.length, opts.record ? opts.record.eventsPerThread : RING_ENTRIES);
   initSchedule(control, s);
+  const meter = new RunMeter(control, seriesIntervalMs(s.durationMs));
+  opts.onLive?.(meter);
   // Where the recorder stood when the run was told to stop: a replay of the log follows it
   // up to here (what threads did while stopping depends on when each saw the stop).
   let stopSeq = -1;
@@ -101,24 +115,37 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
     recorderEntries: recorder.entries,
     recordMode: opts.record !== undefined,
   });
+  // The threads' final reports, by slot; a thread terminated before answering has none.
+  const reports: ThreadReport[] = [];
   const workers = names.map((name, slot) => {
     const w = new Worker(workerPath(slot < s.topology.cpus ? 'pcpu' : 'vmm'), { workerData: job(slot) });
+    const thread = Comlink.wrap<ThreadApi>(nodeEndpoint(w));
+    const crashed = (e: unknown) => {
+      const error = e instanceof Error ? e : new Error(String(e));
+      fail({ kind: 'worker-crash', oracle: oracleOfError(error), thread: name, message: `${name} crashed: ${error.message}` });
+    };
     let isReady = false;
-    const ready = new Promise<void>((resolve) =>
-      w.once('message', () => {
-        isReady = true;
-        resolve();
-      }),
-    );
+    const ready = thread.ready().then(() => {
+      isReady = true;
+      // Answered when the loop ends; the worker sits at the start barrier until then.
+      thread.run().then((r) => {
+        reports[slot] = r;
+        opts.onThreadReport?.(r);
+        if (r.failure) fail({ kind: 'worker-crash', oracle: r.failure.oracle, thread: name, message: `${name} crashed: ${r.failure.message}` });
+      }, crashed);
+    });
     const exited = new Promise<number>((resolve) => w.once('exit', resolve));
-    w.on('error', (e) => fail({ kind: 'worker-crash', oracle: oracleOfError(e), thread: name, message: `${name} crashed: ${e.message}` }));
-    void exited.then((code) => {
-      world.rcu.offline(slot); // a dead thread holds no RCU reference: grace periods must not wait for it
+    // Node delivers every message a worker posted before its 'exit'; one turn later comlink
+    // has settled the answer too: from here the thread's report, if it sent one, is in.
+    const settled = exited.then((code) => new Promise<number>((resolve) => setImmediate(resolve, code)));
+    w.on('error', crashed);
+    void exited.then(() => world.rcu.offline(slot)); // a dead thread holds no RCU reference: grace periods must not wait for it
+    void settled.then((code) => {
       // Before the run was stopped, only a VMM thread that finished its script may end.
       const finished = code === 0 && control.status(slot).status === STATUS.EXITED;
       if (!control.stopped() && !finished) fail({ kind: 'worker-exit', thread: name, message: `${name} exited unexpectedly (code ${code})` });
     });
-    return { w, name, ready, exited, isReady: () => isReady };
+    return { w, name, ready, settled, isReady: () => isReady };
   });
   // An abort stops the run from here on, including while the workers are still starting.
   let interrupted = false;
@@ -139,6 +166,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
   if (interrupted) await Promise.all(workers.filter((x) => !x.isReady()).map((x) => x.w.terminate()));
 
   const t0 = Date.now();
+  meter.start(t0);
   control.start();
   const fault = opts.fault;
   const faultTimer = fault
@@ -151,11 +179,12 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
   let lastBeatAt = Date.now();
   // Per thread: its heartbeat and since when it has not moved (for threads stuck waiting).
   const beats = names.map(() => ({ beat: -1n, since: Date.now() }));
-  let prev = { at: t0, loads: 0n, migrations: 0n, accesses: 0n, ioctls: 0n };
+  let prev = { at: t0, totals: meter.totals() };
   const vmmSlots = names.map((_, i) => i).filter((i) => i >= s.topology.cpus);
   while (!control.stopped()) {
     await new Promise((r) => setTimeout(r, Math.min(tick, 100)));
     const now = Date.now();
+    meter.poll(now);
     const vmmFinished = vmmSlots.every((t) => control.status(t).status === STATUS.EXITED);
     const vcpusFinished = plans.every((_, v) => {
       const st = control.sched(v);
@@ -190,26 +219,21 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
       break;
     }
     if (opts.onProgress && now - prev.at >= tick) {
-      const cur = {
-        at: now,
-        loads: control.total(STAT.LOADS),
-        migrations: control.total(STAT.MIGRATIONS),
-        accesses: control.total(STAT.ACCESSES),
-        ioctls: control.total(STAT.IOCTLS),
-      };
-      const per = (a: bigint, b: bigint) => (Number(a - b) * 1000) / (cur.at - prev.at);
+      const cur = { at: now, totals: meter.totals() };
+      const r = ratesBetween(prev.totals, cur.totals, cur.at - prev.at);
       opts.onProgress({
         elapsedMs: now - t0,
-        loadsPerSec: per(cur.loads, prev.loads),
-        migrationsPerSec: per(cur.migrations, prev.migrations),
-        guestAccessesPerSec: per(cur.accesses, prev.accesses),
-        ioctlsPerSec: per(cur.ioctls, prev.ioctls),
+        loadsPerSec: r.loads,
+        migrationsPerSec: r.migrations,
+        guestAccessesPerSec: r.guestAccesses,
+        ioctlsPerSec: r.ioctls,
         crashes: Number(control.total(STAT.CRASHES)),
       });
       prev = cur;
     }
   }
   const elapsedMs = Date.now() - t0;
+  const series = meter.end(t0 + elapsedMs);
   if (faultTimer) clearTimeout(faultTimer);
   opts.signal?.removeEventListener('abort', onAbort);
 
@@ -219,7 +243,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
   const stuck: string[] = [];
   await Promise.all(
     workers.map(async (x) => {
-      if (!(await Promise.race([x.exited.then(() => true), grace.then(() => false)]))) stuck.push(x.name);
+      if (!(await Promise.race([x.settled.then(() => true), grace.then(() => false)]))) stuck.push(x.name);
     }),
   );
   clearTimeout(graceTimer);
@@ -237,11 +261,10 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
   if (failure) failure.trace = recorderTail(recorder, world, names, failureSeq, failingSlot);
   opts.record?.onLog(stepLog(recorder, names, stopSeq));
   opts.inspect?.(world);
-  const sync = control.syncWords();
-  return buildReport(s, world, control, names, { elapsedMs, interrupted, failure }, {
-    lockStat: sumRows(names.map((_, slot) => threadLockStats(sync, slot))),
+  return buildReport(s, world, control, names, { elapsedMs, interrupted, failure, series }, {
+    lockStat: sumRows(reports.filter((r) => r !== undefined).map((r) => r.lockStat)),
     unit: 'ns',
-    lockdep: sharedLockdepGraph(sync, { seed: s.seed, threads: names, locks: world.locks }),
+    lockdep: sharedLockdepGraph(control.syncWords(), { seed: s.seed, threads: names, locks: world.locks }),
   });
 }
 

@@ -1,6 +1,6 @@
 /** The human summary of a run: what ran, the rates, each vCPU's fate, each VMM thread's results. */
 import { formatCycle, LockdepGraph } from '../check/lockdep.js';
-import type { LockStatRow } from '../check/lock-stat.js';
+import { histogramPercentile, type LockStatRow } from '../check/lock-stat.js';
 import { formatTable } from '../cli/table.js';
 import type { Progress } from './coordinator.js';
 import type { RunReport } from './report.js';
@@ -98,22 +98,40 @@ export function formatReport(r: RunReport): string {
   return out.join('\n');
 }
 
-/** lock_stat per class, then lockdep's dependencies in one line and any cycle in full. */
-/** A lock_stat table: per class, acquisitions, contentions, wait and hold times (`unit`'s ns). */
+/**
+ * A lock_stat table: per class, acquisitions, contentions, wait and hold times (`unit`'s ns):
+ * totals and maxima, and p50/p99 from the log2 histograms (a bucket's geometric middle,
+ * within √2 of the true value: lock-stat.ts `histogramPercentile`).
+ */
 export function formatLockStat(rows: readonly LockStatRow[], unit: 'ns' | 'virtual ns'): string[] {
   const t = (ns: number) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(1)} µs` : `${Math.round(ns)} ns`);
+  const pct = (counts: readonly number[], q: number, max: number) => t(histogramPercentile(counts, q, max));
   return [
-    `lock_stat (${unit === 'ns' ? 'real time; holds timed one in eight' : 'virtual time'}; rcu: read-side sections, grace periods waited):`,
+    `lock_stat (${unit === 'ns' ? 'real time; holds timed one in eight' : 'virtual time'}; p50/p99 within a factor √2; rcu: read-side sections, grace periods waited):`,
     formatTable(
-      ['class', 'acquisitions', 'contentions', 'wait total', 'wait max', 'hold avg', 'hold max'],
+      ['class', 'acquisitions', 'contentions', 'wait total', 'wait p50', 'wait p99', 'wait max', 'hold avg', 'hold p50', 'hold p99', 'hold max'],
       rows.map((c) => {
+        const wait = c.contentions > 0 && c.waitHistogram.length > 0;
         const hold = c.holdSamples > 0;
-        return [c.class, String(c.acquisitions), String(c.contentions), t(c.waitTotal), t(c.waitMax), hold ? t(c.holdTotal / c.holdSamples) : '-', hold ? t(c.holdMax) : '-'];
+        return [
+          c.class,
+          String(c.acquisitions),
+          String(c.contentions),
+          t(c.waitTotal),
+          wait ? pct(c.waitHistogram, 0.5, c.waitMax) : '-',
+          wait ? pct(c.waitHistogram, 0.99, c.waitMax) : '-',
+          t(c.waitMax),
+          hold ? t(c.holdTotal / c.holdSamples) : '-',
+          hold ? pct(c.holdHistogram, 0.5, c.holdMax) : '-',
+          hold ? pct(c.holdHistogram, 0.99, c.holdMax) : '-',
+          hold ? t(c.holdMax) : '-',
+        ];
       }),
     ),
   ];
 }
 
+/** lock_stat per class, then lockdep's dependencies in one line and any cycle in full. */
 function formatSync(r: RunReport): string[] {
   const g = LockdepGraph.fromJSON(r.lockdep);
   const edges = g.edges().map((e) => `${e.from} → ${e.to}`);

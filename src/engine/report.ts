@@ -2,6 +2,7 @@
 import type { LockdepJson } from '../check/lockdep.js';
 import type { LockStatRow } from '../check/lock-stat.js';
 import type { OracleName } from '../check/verdict.js';
+import type { TimeSeries } from '../report/comparison.js';
 
 /** A guest death: the vCPU's CPU and quantum, the register it touched, the PMUs involved. */
 export interface CrashRecord {
@@ -27,7 +28,7 @@ export interface RunReport {
   policy: string;
   seed: number;
   elapsedMs: number;
-  /** Stopped by SIGINT before the scenario ended. */
+  /** Stopped before the scenario ended: by SIGINT (`run`), or by a run handle's `stop()` (run-handle.ts). */
   interrupted: boolean;
   totals: {
     loads: number;
@@ -45,6 +46,14 @@ export interface RunReport {
   cpus: { cpu: number; loads: number; entries: number; failEntries: number }[];
   /** Per second of elapsed time. */
   rates: { loads: number; migrations: number; guestAccesses: number; ioctls: number };
+  /**
+   * The rates over the run, per interval (engine/run-meter.ts: 1000 ms from 5 s of
+   * duration, else about a fifth of it; a final partial interval counts if it lasted half
+   * an interval). Runs on workers only: a sim execution's is empty with `intervalMs` 0 —
+   * it lasts virtual microseconds to milliseconds and is judged by its steps, not by its
+   * throughput over time.
+   */
+  series: TimeSeries;
   vms: { id: number; config: string; pmu: string | null; nrCounters: number; supportedCpus: string; hasRanOnce: boolean }[];
   vcpus: {
     vm: number;
@@ -68,7 +77,12 @@ export interface RunReport {
   /** Failed KVM_RUNs by errno (all pCPUs). */
   runErrnos: Record<string, number>;
   vmm: { name: string; ioctls: number; results: Record<string, number> }[];
-  /** lock_stat per lock class (check/lock-stat.ts): acquisitions, contentions, wait and hold times. */
+  /**
+   * lock_stat per lock class (check/lock-stat.ts): acquisitions, contentions, wait and hold
+   * times, their log2 histograms. On workers, the sum of the threads' final reports: a
+   * thread terminated before it could answer (killed, or hung at the stop — the failure
+   * names it) is missing from it.
+   */
   lockStat: LockStatRow[];
   /** The unit of lockStat's times: real ns on workers, virtual ns in the sim. */
   lockStatUnit: 'ns' | 'virtual ns';

@@ -21,7 +21,7 @@ import { BLOCK_SIZE, type Shard } from './campaign-plan.js';
 import { strategyNames } from './campaign-strategy.js';
 import type { BlockRecord } from './campaign-tally.js';
 import { LOCKDEP_CLASSES, LockdepGraph, type LockdepJson } from '../check/lockdep.js';
-import type { LockStatRow } from '../check/lock-stat.js';
+import { HISTOGRAM_BUCKETS, type LockStatRow } from '../check/lock-stat.js';
 import type { Campaign, ExploreResult, FailureReport } from './explore.js';
 
 export const SHARD_FORMAT = 'vpmu-lab-shard/1';
@@ -170,6 +170,10 @@ function checkLockStat(at: string, raw: unknown): LockStatRow[] {
     if (!(LOCKDEP_CLASSES as readonly unknown[]).includes(o.class)) throw badField(`${at}[${i}].class`, `a lock class (${LOCKDEP_CLASSES.join(', ')})`, o.class);
     for (const k of LOCK_STAT_FIELDS) {
       if (typeof o[k] !== 'number' || !((o[k] as number) >= 0)) throw badField(`${at}[${i}].${k}`, 'a non-negative number', o[k]);
+    }
+    for (const k of ['waitHistogram', 'holdHistogram'] as const) {
+      const h = checkArray(`${at}[${i}].${k}`, o[k], 'log2 bucket counts');
+      if (h.length > HISTOGRAM_BUCKETS || !h.every((n) => isInt(n) && n >= 0)) throw badField(`${at}[${i}].${k}`, `at most ${HISTOGRAM_BUCKETS} non-negative integer counts`, o[k]);
     }
     return o as unknown as LockStatRow;
   });

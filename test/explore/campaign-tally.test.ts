@@ -7,14 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { LockdepGraph, type EdgeOrigin } from '../../src/check/lockdep.js';
 import { CampaignTally, type BlockRecord } from '../../src/explore/campaign-tally.js';
 
-/** A block of `steps.length` executions; its lock_stat: config_lock taken 10^block times. */
+/** A block of `steps.length` executions; its lock_stat: config_lock taken 10^block times, each held [2^b, 2^(b+1)) ns. */
 const block = (b: number, steps: number[]): BlockRecord => ({
   block: b,
   first: b * 4,
   steps,
   migrations: steps.map(() => 1),
   virtualNs: steps.map((s) => s / 3),
-  lockStat: [{ class: 'config_lock', acquisitions: 10 ** b, contentions: 0, waitTotal: 0, waitMax: 0, holdTotal: b, holdMax: b, holdSamples: 10 ** b }],
+  lockStat: [{ class: 'config_lock', acquisitions: 10 ** b, contentions: 0, waitTotal: 0, waitMax: 0, holdTotal: b, holdMax: b, holdSamples: 10 ** b, waitHistogram: [], holdHistogram: [...Array<number>(b).fill(0), 10 ** b] }],
 });
 const fail = (index: number, steps: number) => ({ index, steps, name: `f${index}` });
 const graph = (...edges: [number, number, EdgeOrigin][]) => {
@@ -50,7 +50,8 @@ describe('campaign tally', () => {
     for (const f of [fail(4, 9), fail(6, 3), fail(5, 3), fail(1, 4)]) t.addFailure(f);
     expect(t.cutoff).toBe(Infinity);
     expect(t.counts()).toMatchObject({ runs: 6, steps: 31, discarded: 0, longest: 9 });
-    expect(t.counts().lockStat).toEqual([{ class: 'config_lock', acquisitions: 11, contentions: 0, waitTotal: 0, waitMax: 0, holdTotal: 1, holdMax: 1, holdSamples: 11 }]);
+    // Histograms add bucket by bucket, the shorter one padded.
+    expect(t.counts().lockStat).toEqual([{ class: 'config_lock', acquisitions: 11, contentions: 0, waitTotal: 0, waitMax: 0, holdTotal: 1, holdMax: 1, holdSamples: 11, waitHistogram: [], holdHistogram: [1, 10] }]);
     expect(t.failures().map((f) => f.index)).toEqual([5, 6, 1, 4]);
     expect(t.countedBlocks().map((b) => b.block)).toEqual([0, 1]);
   });
