@@ -18,8 +18,8 @@ function packageRoot(): string {
   return dir;
 }
 
-/** Engine threads (pcpu, vmm, probe) and the piscina task entries of campaigns and comparisons. */
-export function workerPath(name: 'pcpu' | 'vmm' | 'probe' | 'campaign' | 'compare'): string {
+/** Engine threads (pcpu, vmm, probe), a whole run behind a handle (run), and the piscina task entries of campaigns and comparisons. */
+export function workerPath(name: 'pcpu' | 'vmm' | 'probe' | 'run' | 'campaign' | 'compare'): string {
   const file = join(packageRoot(), 'dist', 'workers', `${name}.js`);
   if (!existsSync(file)) throw new VpmuLabError(`worker ${file} is missing: run \`npm run build\` first`);
   return file;
