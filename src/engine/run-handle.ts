@@ -38,8 +38,9 @@ export interface RunHandle {
 export function exposeRun(port: MessagePort, s: Scenario, opts: RunOptions = {}): Promise<RunReport> {
   const stopper = new AbortController();
   const outer = opts.signal;
-  if (outer?.aborted) stopper.abort();
-  else outer?.addEventListener('abort', () => stopper.abort(), { once: true });
+  const stop = () => stopper.abort();
+  if (outer?.aborted) stop();
+  else outer?.addEventListener('abort', stop, { once: true });
   let live: LiveRun | undefined;
   const report = runScenario(s, {
     ...opts,
@@ -49,12 +50,15 @@ export function exposeRun(port: MessagePort, s: Scenario, opts: RunOptions = {})
       opts.onLive?.(run);
     },
   });
+  // A long-lived outer signal (one per comparison) must not collect a listener per run.
+  const off = () => outer?.removeEventListener('abort', stop);
+  void report.then(off, off);
   const handle: RunHandle = {
     snapshot: () => {
       if (!live) throw new Error(`run ${s.name} could not be set up`); // report() says why
       return live.snapshot();
     },
-    stop: () => stopper.abort(),
+    stop,
     report: () => report,
   };
   Comlink.expose(handle, nodeEndpoint(port));

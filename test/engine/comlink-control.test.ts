@@ -70,6 +70,26 @@ describe('a run behind a handle (run-handle.ts), in a worker', () => {
   });
 });
 
+describe('a run behind a handle, stopped at once', () => {
+  it('ends without starting its threads: interrupted, nothing ran, and the worker leaves when the port closes', async () => {
+    const scenario = resolveScenario({ ...builtinScenarios['config-race']!, durationMs: 30_000 }, 'config-race');
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(workerPath('run'), { workerData: { port: port2, scenario }, transferList: [port2] });
+    const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
+    const run = connectRun(port1);
+    // Queued on the port before the run's side listens: served before any engine worker can be ready.
+    await run.stop();
+    const report = await run.report();
+    expect(report.interrupted).toBe(true);
+    expect(report.failure).toBeUndefined();
+    expect(report.totals).toMatchObject({ loads: 0, ioctls: 0 });
+    expect(report.elapsedMs).toBeLessThan(1000);
+    expect((await run.snapshot()).phase).toBe('ended');
+    port1.close();
+    expect(await exited).toBe(0);
+  });
+});
+
 describe("the engine threads' final reports, collected over comlink", () => {
   it("one per thread; summed, they are the report's lock_stat; each pCPU's took vcpu->mutex for every load it made", async () => {
     const s = resolveScenario({ ...builtinScenarios['config-race']!, durationMs: 400 }, 'config-race');
