@@ -7,7 +7,9 @@
  * FAILED (an oracle, a crash — listed under the table), 2 bad input, 130/143 on a signal.
  */
 import { formatComparison } from '../compare/compare-format.js';
-import { runComparison } from '../compare/compare-run.js';
+import { ComparisonInterrupted, runComparison } from '../compare/compare-run.js';
+import type { RunSnapshot } from '../engine/run-handle.js';
+import { formatCount } from '../report/units.js';
 import { designOf } from '../kvm/designs.js';
 import { VpmuLabError } from '../host/errors.js';
 import { writeComparisonHtml } from '../report/html.js';
@@ -38,20 +40,21 @@ export async function compareCommand(args: ParsedArgs, ctx: CommandContext): Pro
       jobs,
       signal: ctx.signal,
       runOptions: runOptionsOf(args),
+      // Live figures of the running repetition on a terminal; one line per finished run otherwise.
+      liveMs: 500,
       onProgress: live
         ? (p) => {
-            const line = `  ${p.done}/${p.total} runs: ${p.design}, seed ${p.seed} done`;
+            if (p.live && !tty) return;
+            const line = p.live ? `  run ${p.done + 1}/${p.total}: ${p.design}, seed ${p.seed} — ${formatSnapshot(p.live)}` : `  ${p.done}/${p.total} runs: ${p.design}, seed ${p.seed} done`;
             process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
           }
         : undefined,
     });
   } catch (e) {
-    if (ctx.signal.aborted) {
-      if (tty) process.stderr.write('\n');
-      console.error(`vpmu-lab compare: interrupted; no table (a comparison needs every design's repetitions)`);
-      return signalExitCode(ctx.signal.reason);
-    }
-    throw e;
+    if (!(e instanceof ComparisonInterrupted)) throw e;
+    if (tty) process.stderr.write('\n');
+    console.error(`vpmu-lab compare: ${e.message}`);
+    return signalExitCode(ctx.signal.reason);
   }
   if (live && tty) process.stderr.write('\r\x1b[2K');
   if (html) {
@@ -60,6 +63,12 @@ export async function compareCommand(args: ParsedArgs, ctx: CommandContext): Pro
   }
   console.log(args.flags.has('json') ? toJson(comparison) : formatComparison(comparison));
   return comparison.designs.some((d) => d.failedRepetitions > 0) ? 1 : 0;
+}
+
+function formatSnapshot(s: RunSnapshot): string {
+  if (s.phase === 'starting') return 'starting its workers…';
+  const per = (n: number) => formatCount(s.elapsedMs > 0 ? (n * 1000) / s.elapsedMs : 0);
+  return `${(s.elapsedMs / 1000).toFixed(1)} s, ${per(s.totals.loads)} loads/s, ${per(s.totals.migrations)} migrations/s, ${per(s.totals.guestAccesses)} accesses/s`;
 }
 
 /** The options given that `run` takes too, as they were written (for rerun commands). */

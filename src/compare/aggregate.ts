@@ -36,11 +36,11 @@ function lockClass(cls: string, reports: readonly RunReport[]): LockClassFigures
     class: cls,
     acquisitions: of((x) => x.acquisitions),
     contentions: of((x) => x.contentions),
-    waitP50Ns: of((x) => histogramPercentile(x.waitHistogram, 0.5)),
-    waitP99Ns: of((x) => histogramPercentile(x.waitHistogram, 0.99)),
+    waitP50Ns: of((x) => histogramPercentile(x.waitHistogram, 0.5, x.waitMax)),
+    waitP99Ns: of((x) => histogramPercentile(x.waitHistogram, 0.99, x.waitMax)),
     waitMaxNs: of((x) => x.waitMax),
-    holdP50Ns: of((x) => histogramPercentile(x.holdHistogram, 0.5)),
-    holdP99Ns: of((x) => histogramPercentile(x.holdHistogram, 0.99)),
+    holdP50Ns: of((x) => histogramPercentile(x.holdHistogram, 0.5, x.holdMax)),
+    holdP99Ns: of((x) => histogramPercentile(x.holdHistogram, 0.99, x.holdMax)),
     holdMaxNs: of((x) => x.holdMax),
     waitHistogram: sumHistograms(rows.flatMap((row) => (row ? [row.waitHistogram] : []))),
   };
@@ -58,7 +58,8 @@ export function designFigures(d: Design, reports: readonly RunReport[]): DesignF
     const v = verdictOf(r);
     return v.verdict === 'FAILURE' ? [{ seed: r.seed, oracle: v.oracle ?? 'engine-failure', message: v.reason ?? r.failure?.message ?? '' }] : [];
   });
-  const gp = reports.map((r) => rcuRow(r)?.waitHistogram ?? []);
+  const gp = reports.map((r) => rcuRow(r));
+  const gpPercentile = (q: number) => gp.map((row) => (row ? histogramPercentile(row.waitHistogram, q, row.waitMax) : 0));
   return {
     design: d.name,
     summary: d.summary,
@@ -67,9 +68,9 @@ export function designFigures(d: Design, reports: readonly RunReport[]): DesignF
     guestAccessesPerSec: spreadOf(reports.map((r) => r.rates.guestAccesses)),
     ioctlsPerSec: spreadOf(reports.map((r) => r.rates.ioctls)),
     gracePeriodsPerSec: spreadOf(reports.map((r) => perSec(rcuRow(r)?.contentions ?? 0, r))),
-    gracePeriodP50Ns: spreadOf(gp.map((h) => histogramPercentile(h, 0.5))),
-    gracePeriodP99Ns: spreadOf(gp.map((h) => histogramPercentile(h, 0.99))),
-    gracePeriodHistogram: sumHistograms(gp),
+    gracePeriodP50Ns: spreadOf(gpPercentile(0.5)),
+    gracePeriodP99Ns: spreadOf(gpPercentile(0.99)),
+    gracePeriodHistogram: sumHistograms(gp.map((row) => row?.waitHistogram ?? [])),
     lockStat: classes.map((cls) => lockClass(cls, reports)),
     failedRepetitions: failures.length,
     failures,

@@ -7,7 +7,10 @@
  * they are measured; the repetitions of all designs are interleaved (seed 1 under every
  * design, then seed 2, …) so that a slow spell of the machine hits every design alike.
  */
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { releaseProxy } from 'comlink';
 import { Piscina } from 'piscina';
+import { connectRun, type RunSnapshot } from '../engine/run-handle.js';
 import { resolveScenario, type ScenarioSpec } from '../engine/scenario.js';
 import type { RunReport } from '../engine/report.js';
 import { workerPath } from '../engine/worker-path.js';
@@ -16,12 +19,14 @@ import type { Comparison } from '../report/comparison.js';
 import { buildComparison } from './aggregate.js';
 import { specUnder } from './spec-under.js';
 
-/** One repetition of one design (a piscina task; structured-cloned to the worker). */
+/** One repetition of one design (a piscina task; structured-cloned to the worker, the port transferred). */
 export interface RepetitionTask {
   readonly spec: ScenarioSpec;
   /** Names the scenario in validation errors. */
   readonly path: string;
   readonly seed: number;
+  /** Where the worker serves the run's handle (engine/run-handle.ts). */
+  readonly port: MessagePort;
 }
 
 export interface CompareOptions {
@@ -32,8 +37,9 @@ export interface CompareOptions {
   /** Repetitions running at once (default 1: measured one at a time). */
   readonly jobs?: number;
   readonly signal?: AbortSignal;
-  /** Told when a repetition ends. */
+  /** Told when a repetition ends, and every `liveMs` while one runs (with its snapshot). */
   readonly onProgress?: (p: CompareProgress) => void;
+  readonly liveMs?: number;
   /** The options given that `run` takes too, for rerun commands (report/comparison.ts). */
   readonly runOptions?: readonly string[];
 }
@@ -43,6 +49,30 @@ export interface CompareProgress {
   readonly total: number;
   readonly design: string;
   readonly seed: number;
+  /** The running repetition so far; absent when it has just ended. */
+  readonly live?: RunSnapshot;
+}
+
+/**
+ * Runs one repetition on the pool and watches it through its handle: snapshots while it
+ * runs (control plane, over comlink), stop() when `signal` aborts — the run then ends as an
+ * interrupted `run` does, with a report — and the port closed at the end.
+ */
+async function runRepetition(pool: Piscina, task: Omit<RepetitionTask, 'port'>, signal: AbortSignal | undefined, onLive: (s: RunSnapshot) => void, liveMs: number): Promise<RunReport> {
+  const { port1, port2 } = new MessageChannel();
+  const handle = connectRun(port1);
+  const stop = () => void handle.stop().catch(() => {}); // the run may have ended meanwhile
+  signal?.addEventListener('abort', stop, { once: true });
+  const timer = setInterval(() => void handle.snapshot().then(onLive, () => {}), liveMs);
+  try {
+    const full: RepetitionTask = { ...task, port: port2 };
+    return (await pool.run(full, { transferList: [port2] })) as RunReport;
+  } finally {
+    clearInterval(timer);
+    signal?.removeEventListener('abort', stop);
+    handle[releaseProxy]();
+    port1.close();
+  }
 }
 
 export async function runComparison(spec: ScenarioSpec, path: string, opts: CompareOptions): Promise<Comparison> {
@@ -64,8 +94,11 @@ export async function runComparison(spec: ScenarioSpec, path: string, opts: Comp
   const next = async (): Promise<void> => {
     for (let job = queue.shift(); job; job = queue.shift()) {
       const { d, k, seed } = job;
-      const task: RepetitionTask = { spec: specUnder(spec, d), path, seed };
-      reports[k]!.push((await pool.run(task, { signal: opts.signal })) as RunReport);
+      if (opts.signal?.aborted) return;
+      const onLive = (live: RunSnapshot) => opts.onProgress?.({ done, total, design: d.name, seed, live });
+      const report = await runRepetition(pool, { spec: specUnder(spec, d), path, seed }, opts.signal, onLive, opts.liveMs ?? 500);
+      if (report.interrupted) return; // a partial run is no repetition
+      reports[k]!.push(report);
       done++;
       opts.onProgress?.({ done, total, design: d.name, seed });
     }
@@ -75,6 +108,7 @@ export async function runComparison(spec: ScenarioSpec, path: string, opts: Comp
   } finally {
     await pool.destroy();
   }
+  if (opts.signal?.aborted) throw new ComparisonInterrupted(done, total);
   reports.forEach((rs) => rs.sort((a, b) => a.seed - b.seed));
   return buildComparison({
     scenario: spec.name,
@@ -85,4 +119,15 @@ export async function runComparison(spec: ScenarioSpec, path: string, opts: Comp
     ...(opts.runOptions ? { runOptions: opts.runOptions } : {}),
     runs: opts.designs.map((design, k) => ({ design, reports: reports[k]! })),
   });
+}
+
+/** The comparison was stopped (SIGINT/SIGTERM) before every repetition ran: there is no table. */
+export class ComparisonInterrupted extends Error {
+  override name = 'ComparisonInterrupted';
+  constructor(
+    readonly done: number,
+    readonly total: number,
+  ) {
+    super(`interrupted after ${done} of ${total} runs; a comparison needs every design's repetitions, so there is no table`);
+  }
 }

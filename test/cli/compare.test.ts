@@ -4,7 +4,7 @@
  * design fails the comparison with the command that reruns it; bad input is exit 2 with
  * the valid names; `--html` and `run --html` write the page.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,6 +68,22 @@ describe('vpmu-lab compare', () => {
     const none = cli('compare', 'hammer');
     expect(none.status).toBe(2);
     expect(none.stderr).toMatch(/--designs A,B\[,…\] is required/);
+  });
+
+  it('SIGINT stops the running repetition through its handle: exit 130, no table, and it says how far it got', async () => {
+    const child = spawn(process.execPath, [main, 'compare', 'hammer', '--designs', 'mutex,rcu', '--repeat', '2', '--duration', '30000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let stdout = '';
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    child.stdout.on('data', (d) => (stdout += String(d)));
+    await new Promise((r) => setTimeout(r, 1500));
+    const t0 = Date.now();
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(130);
+    expect(Date.now() - t0).toBeLessThan(10_000); // the 30 s run was stopped, not waited for
+    expect(stderr).toMatch(/interrupted after 0 of 4 runs/);
+    expect(stdout).toBe('');
   });
 
   it('vpmu-lab designs lists every design with its axis and switches', () => {

@@ -36,9 +36,17 @@ const commands: Record<string, { options: string[]; accepts: string[] | (() => s
     accepts: ['kvmtool', '--host', 'rk3588', '--profile', 'mainline', '--vcpus', '2', '--main-cpu', '0', '--vcpu-cpus', '4,5', '--affinity', '4-7', '--irq', '23', '--json'],
   },
   run: {
-    options: ['duration', 'quanta', 'policy', 'profile', 'design', 'no-oracle', 'bug', 'seed', 'record', 'json', 'quiet'],
-    accepts: ['flagship', '--duration', '100', '--quanta', '1', '--seed', '3', '--policy', 'pinned', '--profile', 'fixed-counters-only', '--design', 'rcu', '--record', join(tmpdir(), 'vpmu-help-run.json'), '--json', '--quiet'],
+    options: ['duration', 'quanta', 'policy', 'profile', 'design', 'no-oracle', 'bug', 'seed', 'record', 'html', 'json', 'quiet'],
+    accepts: ['flagship', '--duration', '100', '--quanta', '1', '--seed', '3', '--policy', 'pinned', '--profile', 'fixed-counters-only', '--design', 'rcu', '--record', join(tmpdir(), 'vpmu-help-run.json'), '--html', join(tmpdir(), 'vpmu-help-run.html'), '--json', '--quiet'],
   },
+  compare: {
+    options: ['designs', 'repeat', 'seed', 'jobs', 'html', 'duration', 'quanta', 'policy', 'profile', 'no-oracle', 'bug', 'json', 'quiet'],
+    accepts: [
+      'hammer', '--designs', 'mutex,rcu', '--repeat', '1', '--seed', '1', '--jobs', '1', '--html', join(tmpdir(), 'vpmu-help-compare.html'), '--duration', '100', '--quanta', '1',
+      '--policy', 'pinned', '--profile', 'fixed-counters-only', '--no-oracle', 'lock-order', '--bug', 'reset-keeps-stale-events', '--json', '--quiet',
+    ],
+  },
+  designs: { options: ['json'], accepts: ['--json'] },
   explore: {
     options: ['strategy', 'runs', 'seed', 'depth', 'max-preemptions', 'budget', 'max-steps', 'keep-going', 'shrink-budget', 'out', 'workers', 'shard', 'shard-out', 'duration', 'quanta', 'policy', 'profile', 'design', 'no-oracle', 'bug', 'json', 'quiet'],
     accepts: [
@@ -83,7 +91,7 @@ describe('vpmu-lab <command> --help', () => {
   it('an unknown option is still an error that lists the valid ones', () => {
     const r = cli('run', 'flagship', '--bogus');
     expect(r.code).toBe(2);
-    expect(r.err.trim()).toBe('vpmu-lab run: unknown option --bogus; valid options: --duration, --quanta, --policy, --profile, --design, --no-oracle, --bug, --seed, --record, --json, --quiet, --help');
+    expect(r.err.trim()).toBe('vpmu-lab run: unknown option --bogus; valid options: --duration, --quanta, --policy, --profile, --design, --no-oracle, --bug, --seed, --record, --html, --json, --quiet, --help');
   });
 
   it('the top-level usage shows every command with all its options', () => {

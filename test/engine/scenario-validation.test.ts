@@ -28,7 +28,7 @@ describe('resolveScenario', () => {
     [{ ...base, vms: [{ vcpus: [{ workload: 'doom' }] }] }, /scenario\.vms\[0\]\.vcpus\[0\]\.workload: expected one of cycle-divider, perf-stat, pmu-hammer, idle, overflow, sampler, got "doom"/],
     [{ ...base, vms: [{ vcpus: [{ start: 8 }] }] }, /scenario\.vms\[0\]\.vcpus\[0\]\.start: expected an integer 0\.\.7, got 8/],
     [{ ...base, scheduler: { policy: 'fifo' } }, /scenario\.scheduler\.policy: expected one of pinned, round-robin, random, ping-pong/],
-    [{ ...base, design: 'seqlock' }, /scenario\.design: expected one of mutex, rcu, rcu-no-grace-period/],
+    [{ ...base, design: 'seqlock' }, /scenario\.design: expected one of mutex, rcu, rcu-memb, rcu-no-grace-period/],
     [{ ...base, vms: [{ config: 'fixed-counters-only', vcpus: [{}] }] }, /needs profile 'fixed-counters-only'/],
     [{ ...base, vms: [{ config: 'set-pmu', pmu: 'armv9_x', vcpus: [{}] }] }, /scenario\.vms\[0\]\.pmu: expected a PMU of the host \(armv8_cortex_a55, armv8_cortex_a76\)/],
     [{ ...base, vmm: [{ steps: [{ op: 'set-attr', vcpu: 0, attr: 'FROB' }] }] }, /scenario\.vmm\[0\]\.steps\[0\]\.attr: expected an attribute name \(IRQ, INIT, FILTER/],
