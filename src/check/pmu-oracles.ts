@@ -6,7 +6,7 @@
  * monotonic modulo overflow is checked by the guests that read them: perf-stat's report.)
  */
 import { bit, CYCLE_IDX, PMCR, U32, U64 } from '../arch/pmu-bits.js';
-import { counterValue, implementedMask, pmcEnabled } from '../kvm/pmu-emul.js';
+import { counterValue, implementedMask, implementedMask32, pmcEnabled } from '../kvm/pmu-emul.js';
 import { EV, REG, type KvmVcpu } from '../kvm/vcpu-state.js';
 import { violated } from './oracles.js';
 
@@ -46,7 +46,7 @@ export function checkFixedCyclesCounted(vcpu: KvmVcpu, cpu: number, el: 0 | 1, c
 /** Item 9, as a perf event is bound for counter `i`. */
 export function checkEventImplemented(vcpu: KvmVcpu, i: number): void {
   if (!vcpu.vm.host.checks['event-for-unimplemented-counter'] || vcpu.vm.nrCountersChangedAfterRun > 0) return;
-  if ((implementedMask(vcpu) & bit(i)) === 0n) {
+  if (((implementedMask32(vcpu) >>> i) & 1) === 0) {
     violated('event-for-unimplemented-counter', `${vcpu.name}: a perf event was created for counter ${i}, N = ${vcpu.vm.nrPmuCounters}`);
   }
 }
@@ -60,6 +60,15 @@ export function checkBitmapRead(vcpu: KvmVcpu, name: string, value: bigint): voi
   if (!vcpu.vm.host.checks['unimplemented-bits-read-as-zero'] || vcpu.vm.nrCountersChangedAfterRun > 0) return;
   const extra = value & ~implementedMask(vcpu);
   if (extra !== 0n) violated('unimplemented-bits-read-as-zero', `${vcpu.name}: ${name} read ${hex(value)}, unimplemented bits ${hex(extra)} (N = ${vcpu.vm.nrPmuCounters})`);
+}
+
+/**
+ * Item 12 on a guest read of bitmap register `reg`: the same check on the register's 32-bit
+ * halves — a number test per read, a BigInt only for the report.
+ */
+export function checkBitmapRegRead(vcpu: KvmVcpu, name: string, reg: number): void {
+  if (!vcpu.vm.host.checks['unimplemented-bits-read-as-zero'] || vcpu.vm.nrCountersChangedAfterRun > 0) return;
+  if ((vcpu.lo(reg) & ~implementedMask32(vcpu)) !== 0 || vcpu.hi(reg) !== 0) checkBitmapRead(vcpu, name, vcpu.reg(reg));
 }
 
 /** Item 8, right after SET_ONE_REG of counter `i` (vcpu->mutex held: the vCPU is not running). */

@@ -2,7 +2,17 @@
  * The PMU hammer: as many trapped PMU register accesses per quantum as asked, mixing
  * reads of the cycle counter and PMSELR-indexed accesses — the trap path at full speed.
  */
+import { register } from '../arch/registers.js';
 import type { Workload } from './workload.js';
+
+/** The registers it hammers, resolved once (a name is a map lookup per access). */
+export const HAMMER_REGS = Object.freeze({
+  PMCCNTR: register('PMCCNTR_EL0'),
+  PMSELR: register('PMSELR_EL0'),
+  PMXEVTYPER: register('PMXEVTYPER_EL0'),
+  PMCR: register('PMCR_EL0'),
+});
+const { PMCCNTR, PMSELR, PMXEVTYPER, PMCR } = HAMMER_REGS;
 
 const QUANTA = 0;
 const ACCESSES = 0; // u64: an i32 would overflow past 2^31 accesses
@@ -12,13 +22,13 @@ export const pmuHammer: Workload = {
   *quantum(g, mem, { accesses, cycles }) {
     for (let k = 0; k < accesses; k += 4) {
       if (g.trapDue()) yield g.trap;
-      g.read('PMCCNTR_EL0');
+      g.read(PMCCNTR);
       if (g.trapDue()) yield g.trap;
-      g.write('PMSELR_EL0', 31n);
+      g.write(PMSELR, 31n);
       if (g.trapDue()) yield g.trap;
-      g.read('PMXEVTYPER_EL0');
+      g.read(PMXEVTYPER);
       if (g.trapDue()) yield g.trap;
-      g.read('PMCR_EL0');
+      g.read(PMCR);
     }
     g.exec(cycles, cycles);
     mem.i32[QUANTA]!++;

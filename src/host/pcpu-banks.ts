@@ -278,6 +278,16 @@ export class PcpuBanks {
   setPmuserenr(cpu: number, v: bigint): void {
     this.i32[this.o.PMUSERENR + cpu] = Number(v & 0xfn);
   }
+  /** PMCR, PMINTENSET and PMCNTENSET as numbers (the hot paths' view of the same words). */
+  pmcr32(cpu: number): number {
+    return this.i32[this.o.PMCR + cpu]! >>> 0;
+  }
+  inten32(cpu: number): number {
+    return this.i32[this.o.INTEN + cpu]! >>> 0;
+  }
+  enable32(cpu: number): number {
+    return this.i32[this.o.ENABLE + cpu]! >>> 0;
+  }
   /** PMCNTENSET, PMINTENSET and the overflow flags as 32-bit masks (bit 31: the cycle counter). */
   enableMask(cpu: number): bigint {
     return BigInt(this.i32[this.o.ENABLE + cpu]! >>> 0);

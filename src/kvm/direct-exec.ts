@@ -11,7 +11,7 @@
 import { bit, CYCLE_IDX, EVENT, EVTYPER, PMCR, U32, U64 } from '../arch/pmu-bits.js';
 import { checkDirectCycles, checkDirectOverflow, checkGuestRangeOwned } from '../check/partition-oracles.js';
 import { guestMask } from './pmu-direct.js';
-import { overflowStatus } from './pmu-irq.js';
+import { overflowPending } from './pmu-irq.js';
 import { REG, REQ, type KvmVcpu } from './vcpu-state.js';
 
 /** Overflow at 64 bits: the cycle counter with PMCR.LC, an event counter with LP and FEAT_PMUv3p5 (spec §4.4). */
@@ -27,7 +27,7 @@ function handleGuestIrq(vcpu: KvmVcpu, cpu: number): void {
   const ovs = banks.ovsMask(cpu) & mask;
   banks.writeBits(cpu, 'ovs', ovs, mask, false);
   vcpu.setReg(REG.PMOVSSET, vcpu.reg(REG.PMOVSSET) | ovs);
-  if (overflowStatus(vcpu) !== 0n) vcpu.makeRequest(REQ.IRQ_PENDING);
+  if (overflowPending(vcpu)) vcpu.makeRequest(REQ.IRQ_PENDING);
 }
 
 /**

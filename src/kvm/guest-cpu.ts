@@ -3,7 +3,7 @@
  * emulates it and re-enters, servicing requests it raised (e.g. KVM_REQ_RELOAD_PMU from a
  * PMCR.E toggle) before the guest's next instruction, as the run loop does.
  */
-import { register } from '../arch/registers.js';
+import { register, type RegDesc } from '../arch/registers.js';
 import { point, type Op, type SyncOp } from '../sync/seam.js';
 import { serviceRequests } from './requests.js';
 import { updateState } from './pmu-irq.js';
@@ -83,21 +83,28 @@ export class GuestCpu {
     return true;
   }
 
-  read(name: string): bigint {
+  /**
+   * A trapped read of a PMU register, by name — or by its descriptor (`register(name)`,
+   * arch/registers.ts), which a guest resolves once rather than at every access.
+   */
+  read(reg: string | RegDesc): bigint {
     this.accesses++;
-    if (this.partitioned) return this.partitionedAccess(name);
-    const v = guestRead(this.vcpu, register(name), this.el);
+    const d = typeof reg === 'string' ? register(reg) : reg;
+    if (this.partitioned) return this.partitionedAccess(d);
+    const v = guestRead(this.vcpu, d, this.el);
     this.exitHandled();
     return v;
   }
 
-  write(name: string, value: bigint): void {
+  /** A trapped write (by name or descriptor, as `read`); `value` is taken modulo 2^64. */
+  write(reg: string | RegDesc, value: bigint): void {
     this.accesses++;
     if (this.partitioned) {
-      this.partitionedAccess(name, BigInt.asUintN(64, value));
+      const v = BigInt.asUintN(64, value);
+      this.partitionedAccess(typeof reg === 'string' ? register(reg) : reg, v);
       return;
     }
-    guestWrite(this.vcpu, register(name), BigInt.asUintN(64, value), this.el);
+    guestWrite(this.vcpu, typeof reg === 'string' ? register(reg) : reg, BigInt.asUintN(64, value), this.el);
     this.exitHandled();
   }
 
@@ -108,8 +115,8 @@ export class GuestCpu {
    * makes the overflow status non-zero (or zero) raises (or drops) the PMU interrupt, itself
    * an exit.
    */
-  private partitionedAccess(name: string, value?: bigint): bigint {
-    const r = partitionedAccess(this.vcpu, register(name), this.el, this.cpu, value);
+  private partitionedAccess(d: RegDesc, value?: bigint): bigint {
+    const r = partitionedAccess(this.vcpu, d, this.el, this.cpu, value);
     if (r.exit) this.exitHandled();
     else if (this.userIrqchip) {
       updateState(this.vcpu); // the PMU line after an access that did not exit to KVM's handler

@@ -10,6 +10,11 @@ import { PMU_ACCESS, VCPU_FLAG, type KvmVcpu } from './vcpu-state.js';
 
 /** Spec §6.2 "Default (emulated)": TPM | TPMS | TTRF | TPMCR | TDRA | TDOSA | HPME. */
 const MDCR_DEFAULT = MDCR.TPM | MDCR.TPMS | MDCR.TTRF | MDCR.TPMCR | MDCR.TDRA | MDCR.TDOSA | MDCR.HPME;
+/** The bits KVM programs all lie below bit 24: the value is computed as a number (every vcpu_load). */
+const N_DEFAULT = Number(MDCR_DEFAULT);
+const N_PARTITION = Number(MDCR.HPMD | MDCR.HCCD);
+const N_UNTRAP = Number(MDCR.TPM | MDCR.TPMCR);
+const N_TPM = Number(MDCR.TPM);
 
 /**
  * The CPU cannot give a partitioned vCPU HPMN = its counter count: fewer guest counters
@@ -48,11 +53,15 @@ export function pmuUseFgt(vcpu: KvmVcpu, cpu: number): boolean {
  * stays the fallback of `kvm_pmu_hpmn` (all host counters for an emulated PMU).
  */
 export function computeMdcr(vcpu: KvmVcpu, cpu: number): bigint {
-  let mdcr = MDCR_DEFAULT;
-  if (!vcpu.vm.partitioned()) return mdcr | BigInt(vcpu.vm.host.banks.countersOf(cpu));
-  mdcr |= MDCR.HPMD | MDCR.HCCD;
-  if (!pmuUseFgt(vcpu, cpu)) return mdcr | BigInt(vcpu.vm.host.hpmnMax(cpu));
-  return (mdcr & ~(MDCR.TPM | MDCR.TPMCR)) | BigInt(hpmn(vcpu));
+  return BigInt(computeMdcr32(vcpu, cpu));
+}
+
+/** `computeMdcr` as a number (HPMN is 5 bits wide, so the OR never reaches past bit 23). */
+export function computeMdcr32(vcpu: KvmVcpu, cpu: number): number {
+  if (!vcpu.vm.partitioned()) return N_DEFAULT | vcpu.vm.host.banks.countersOf(cpu);
+  const mdcr = N_DEFAULT | N_PARTITION;
+  if (!pmuUseFgt(vcpu, cpu)) return mdcr | vcpu.vm.host.hpmnMax(cpu);
+  return (mdcr & ~N_UNTRAP) | hpmn(vcpu);
 }
 
 /** HPMN of an MDCR_EL2 value. */
@@ -62,5 +71,5 @@ export function mdcrHpmn(mdcr: bigint): number {
 
 /** The vCPU's PMU registers trap (TPM set in the MDCR_EL2 of its last load). */
 export function pmuTrapped(vcpu: KvmVcpu): boolean {
-  return (vcpu.mdcrEl2 & MDCR.TPM) !== 0n;
+  return (vcpu.mdcr32 & N_TPM) !== 0;
 }

@@ -41,12 +41,12 @@ export function setEventEnabled(vcpu: KvmVcpu, i: number, on: boolean): void {
   if (slot >= 0) vcpu.vm.host.banks.setEnabled(vcpu.cpu, slot, on);
 }
 
-/** Sched-in on `vcpu.cpu` (vcpu_load has set it and the LOADED flag). */
+/** Sched-in on `vcpu.cpu` (vcpu_load has set it and the LOADED flag): events in counter order. */
 export function schedIn(vcpu: KvmVcpu): void {
-  for (let i = 0; i < 32; i++) if (vcpu.hasEvent(i)) scheduleEvent(vcpu, i);
+  for (let m = vcpu.eventMask(); m !== 0; m &= m - 1) scheduleEvent(vcpu, 31 - Math.clz32(m & -m));
 }
 
-/** Sched-out (vcpu_put, before vcpu->cpu changes). */
+/** Sched-out (vcpu_put, before vcpu->cpu changes), in counter order. */
 export function schedOut(vcpu: KvmVcpu): void {
-  for (let i = 0; i < 32; i++) if (vcpu.hwSlot(i) >= 0) unscheduleEvent(vcpu, i);
+  for (let m = vcpu.hwMask(); m !== 0; m &= m - 1) unscheduleEvent(vcpu, 31 - Math.clz32(m & -m));
 }

@@ -15,8 +15,9 @@
 import { bit, CYCLE_IDX, EVENT, EVTYPER, PMCR } from '../arch/pmu-bits.js';
 import { checkContextLoaded, checkContextSaved, checkGuestRangeOwned, checkNoStaleOverflow, checkOverflowKept } from '../check/partition-oracles.js';
 import { point, runLeaf, type Op } from '../sync/seam.js';
+import { NO_STEPS } from './no-steps.js';
 import { takeGuestIrq } from './direct-exec.js';
-import { computeMdcr, mdcrHpmn, onShortCpu, pmuTrapped } from './mdcr.js';
+import { computeMdcr32, mdcrHpmn, onShortCpu, pmuTrapped } from './mdcr.js';
 import { implementedMask, stopCounter } from './pmu-emul.js';
 import { PMU_ACCESS, PSTAT, REG, REQ, VCPU_FLAG, type KvmVcpu } from './vcpu-state.js';
 
@@ -78,7 +79,7 @@ function contextLive(vcpu: KvmVcpu, cpu: number): void {
 export function* pmuLoad(vcpu: KvmVcpu, cpu: number): Op<void> {
   const vm = vcpu.vm;
   if (!vm.partitioned() || (pmuTrapped(vcpu) && !vm.planted('swap-while-tpm-set'))) return;
-  for (let i = 0; i < 32; i++) stopCounter(vcpu, i);
+  for (let m = vcpu.eventMask(); m !== 0; m &= m - 1) stopCounter(vcpu, 31 - Math.clz32(m & -m)); // only counters with an event fold
   vcpu.setFlag(VCPU_FLAG.PMU_EVENTS_FOLDED);
   const banks = vm.host.banks;
   const n = mdcrHpmn(vcpu.mdcrEl2);
@@ -112,9 +113,14 @@ export function* pmuLoad(vcpu: KvmVcpu, cpu: number): Op<void> {
  * PMOVSCLR; the next load clears them (v6). With the debug-register rule (§6.5), a guest
  * not actively using its PMU gives up ownership: its next load keeps the traps.
  */
-export function* pmuPut(vcpu: KvmVcpu): Op<void> {
+export function pmuPut(vcpu: KvmVcpu): Op<void> {
+  // No context in hardware (every emulated vCPU, every put but a partitioned one's): no steps,
+  // and no generator made for them — vcpu_put runs at every quantum.
   const cpu = vcpu.contextCpu;
-  if (cpu < 0) return;
+  return cpu < 0 ? NO_STEPS : pmuPutSteps(vcpu, cpu);
+}
+
+function* pmuPutSteps(vcpu: KvmVcpu, cpu: number): Op<void> {
   const banks = vcpu.vm.host.banks;
   const n = banks.guestRange(cpu);
   const mask = guestMask(n);
@@ -146,7 +152,9 @@ export function* pmuPut(vcpu: KvmVcpu): Op<void> {
  * `partitionShortCpu: 'fail-entry'` (§6 is silent; docs/partition.md). One that traps
  * again after a loaded stretch gets its perf events back through KVM_REQ_RELOAD_PMU.
  */
-export function* vcpuLoadPmu(vcpu: KvmVcpu, cpu: number): Op<void> {
+export function vcpuLoadPmu(vcpu: KvmVcpu, cpu: number): Op<void> {
+  // A plain function: its work before the swap is done when vcpu_load calls it (`yield*`
+  // runs it at once), and only a swap is a generator — the emulated vCPU's load makes none.
   const vm = vcpu.vm;
   if (vm.partitioned()) {
     const profile = vm.profile;
@@ -154,14 +162,15 @@ export function* vcpuLoadPmu(vcpu: KvmVcpu, cpu: number): Op<void> {
     const own = profile.partitionSwap === 'eager' || (profile.partitionSwap === 'lazy-debug' && activelyUsing(vcpu));
     if (own) vcpu.pmuAccess = PMU_ACCESS.GUEST_OWNED;
   }
-  vcpu.mdcrEl2 = computeMdcr(vcpu, cpu);
-  vcpu.mdcrAtLoad = vcpu.mdcrEl2;
-  if (!pmuTrapped(vcpu) || vm.planted('swap-while-tpm-set')) {
-    yield* pmuLoad(vcpu, cpu);
-  } else if (vcpu.hasFlag(VCPU_FLAG.PMU_EVENTS_FOLDED)) {
+  const mdcr = computeMdcr32(vcpu, cpu);
+  vcpu.mdcr32 = mdcr;
+  vcpu.setMdcrAtLoad32(mdcr);
+  if (!pmuTrapped(vcpu) || vm.planted('swap-while-tpm-set')) return pmuLoad(vcpu, cpu);
+  if (vcpu.hasFlag(VCPU_FLAG.PMU_EVENTS_FOLDED)) {
     vcpu.clearFlag(VCPU_FLAG.PMU_EVENTS_FOLDED);
     vcpu.makeRequest(REQ.RELOAD_PMU);
   }
+  return NO_STEPS;
 }
 
 /**
@@ -175,7 +184,7 @@ export function* vcpuLoadPmu(vcpu: KvmVcpu, cpu: number): Op<void> {
 export function setPhysicalAccess(vcpu: KvmVcpu, cpu: number): void {
   if (!vcpu.vm.partitioned() || vcpu.pmuAccess === PMU_ACCESS.GUEST_OWNED) return;
   vcpu.pmuAccess = PMU_ACCESS.GUEST_OWNED;
-  vcpu.mdcrEl2 = computeMdcr(vcpu, cpu);
+  vcpu.mdcr32 = computeMdcr32(vcpu, cpu);
   if (!vcpu.vm.planted('physical-switch-clobbers-writes')) return runLeaf(pmuLoad(vcpu, cpu));
   if (pmuTrapped(vcpu)) return;
   vcpu.vm.host.banks.claimGuest(cpu, mdcrHpmn(vcpu.mdcrEl2));

@@ -13,24 +13,47 @@ import { point, runLeaf, type Op, type SyncOp } from '../sync/seam.js';
 import { EV, REG, REQ, type KvmVcpu } from './vcpu-state.js';
 import { checkEventImplemented } from '../check/pmu-oracles.js';
 
+/** Bits of PMCR_EL0's low half (spec §4.1), as numbers for the hot paths. */
+const PMCR_E = 1 << 0;
+const PMCR_LC = 1 << 6;
+const PMCR_LP = 1 << 7;
+const PMCR_N_FIELD = 0x1f << 11;
+
+/** PMCR_EL0.N as the guest and userspace read it: nr_pmu_counters in its 5-bit field. */
+export function pmcrN(vcpu: KvmVcpu): number {
+  return vcpu.vm.nrPmuCounters & 0x1f;
+}
+
 /** `kvm_vcpu_read_pmcr`: stored PMCR with N = nr_pmu_counters (spec §4.0). */
 export function readPmcr(vcpu: KvmVcpu): bigint {
-  const stored = vcpu.reg(REG.PMCR) & ~(PMCR.N_MASK << PMCR.N_SHIFT);
-  return stored | (BigInt(vcpu.vm.nrPmuCounters) << PMCR.N_SHIFT);
+  const n = vcpu.vm.nrPmuCounters;
+  if (n >>> 5 !== 0) {
+    // Never with a valid counter count (≤ 31): the field's overflow, as the kernel's OR has it.
+    return (vcpu.reg(REG.PMCR) & ~(PMCR.N_MASK << PMCR.N_SHIFT)) | (BigInt(n) << PMCR.N_SHIFT);
+  }
+  const lo = ((vcpu.lo(REG.PMCR) & ~PMCR_N_FIELD) | (n << 11)) >>> 0;
+  const hi = vcpu.hi(REG.PMCR);
+  return hi === 0 ? BigInt(lo) : (BigInt(hi) << 32n) | BigInt(lo);
+}
+
+/** `kvm_pmu_implemented_counter_mask` as a 32-bit number: bits [0, N) ∪ {31} (spec §4.0). */
+export function implementedMask32(vcpu: KvmVcpu): number {
+  const n = pmcrN(vcpu);
+  return ((n === 31 ? 0x7fffffff : (1 << n) - 1) | 0x80000000) >>> 0;
 }
 
 /** `kvm_pmu_implemented_counter_mask`: bits [0, N) ∪ {31} (spec §4.0). */
 export function implementedMask(vcpu: KvmVcpu): bigint {
-  const n = Number((readPmcr(vcpu) >> PMCR.N_SHIFT) & PMCR.N_MASK);
-  return ((1n << BigInt(n)) - 1n) | bit(CYCLE_IDX);
+  return BigInt(implementedMask32(vcpu));
 }
 
 /** `kvm_pmu_accessible_counter_mask`: = implemented without NV (no vEL2 in this model). */
 export const accessibleMask = implementedMask;
+export const accessibleMask32 = implementedMask32;
 
 /** Index validity for counter/type accessors: i < PMCR.N or i == 31 (spec §4.0). */
 export function counterIndexValid(vcpu: KvmVcpu, i: number): boolean {
-  return i === CYCLE_IDX || (i >= 0 && i < Number((readPmcr(vcpu) >> PMCR.N_SHIFT) & PMCR.N_MASK));
+  return i === CYCLE_IDX || (i >= 0 && i < pmcrN(vcpu));
 }
 
 /** `kvm_pmc_is_64bit` (spec §4.4). */
@@ -40,8 +63,7 @@ export function isLong(vcpu: KvmVcpu, i: number): boolean {
 
 /** `kvm_pmc_has_64bit_overflow` (spec §4.4). */
 export function overflowsAt64(vcpu: KvmVcpu, i: number): boolean {
-  const pmcr = vcpu.reg(REG.PMCR);
-  return i === CYCLE_IDX ? (pmcr & PMCR.LC) !== 0n : (pmcr & PMCR.LP) !== 0n;
+  return (vcpu.lo(REG.PMCR) & (i === CYCLE_IDX ? PMCR_LC : PMCR_LP)) !== 0;
 }
 
 /** `kvm_pmu_counter_can_chain` (spec §4.4). */
@@ -51,7 +73,7 @@ export function canChain(vcpu: KvmVcpu, i: number): boolean {
 
 /** `kvm_pmu_counter_is_enabled`: PMCNTENSET[i] && PMCR.E (spec §4.0, no hyp range). */
 export function pmcEnabled(vcpu: KvmVcpu, i: number): boolean {
-  return (vcpu.reg(REG.PMCR) & PMCR.E) !== 0n && (vcpu.reg(REG.PMCNTENSET) & bit(i)) !== 0n;
+  return (vcpu.lo(REG.PMCR) & PMCR_E) !== 0 && ((vcpu.lo(REG.PMCNTENSET) >>> i) & 1) !== 0;
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import { bit, EVENT, U32 } from '../arch/pmu-bits.js';
 import { canChain, counterValue, increment, isLong, overflowsAt64 } from './pmu-emul.js';
-import { overflowStatus } from './pmu-irq.js';
+import { overflowPending } from './pmu-irq.js';
 import { EV, REG, REQ, type KvmVcpu } from './vcpu-state.js';
 import { checkFixedCyclesCounted, checkOverflow } from '../check/pmu-oracles.js';
 import { directExecute } from './direct-exec.js';
@@ -19,9 +19,10 @@ export function executeOn(vcpu: KvmVcpu, cpu: number, el: 0 | 1, cycles: bigint,
   checkFixedCyclesCounted(vcpu, cpu, el, cycles);
   const banks = vcpu.vm.host.banks;
   const excluded = el === 0 ? EV.EXCLUDE_USER : EV.EXCLUDE_KERNEL;
-  for (let i = 0; i < 32; i++) {
+  for (let m = vcpu.hwMask(); m !== 0; m &= m - 1) {
+    const i = 31 - Math.clz32(m & -m); // the events on the hardware, in counter order
     const slot = vcpu.hwSlot(i);
-    if (slot < 0 || !banks.enabled(cpu, slot) || (banks.flags(cpu, slot) & excluded) !== 0) continue;
+    if (!banks.enabled(cpu, slot) || (banks.flags(cpu, slot) & excluded) !== 0) continue;
     const sel = vcpu.eventSel(i);
     const n = sel === EVENT.CPU_CYCLES ? cycles : sel === EVENT.INST_RETIRED ? instructions : 0n;
     if (n > 0n) advance(vcpu, cpu, slot, i, n);
@@ -41,5 +42,5 @@ function advance(vcpu: KvmVcpu, cpu: number, slot: number, i: number, n: bigint)
     if (canChain(vcpu, i)) increment(vcpu, bit(i + 1), EVENT.CHAIN);
   }
   checkOverflow(vcpu, i, before, n, wraps);
-  if (wraps > 0n && overflowStatus(vcpu) !== 0n) vcpu.makeRequest(REQ.IRQ_PENDING);
+  if (wraps > 0n && overflowPending(vcpu)) vcpu.makeRequest(REQ.IRQ_PENDING);
 }

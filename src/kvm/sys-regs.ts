@@ -5,7 +5,7 @@
  */
 import { EVENT, PMCR, PMUSERENR } from '../arch/pmu-bits.js';
 import type { RegDesc } from '../arch/registers.js';
-import { checkBitmapRead } from '../check/pmu-oracles.js';
+import { checkBitmapRegRead } from '../check/pmu-oracles.js';
 import { GuestUndefined } from './guest-undefined.js';
 import { pmceid } from './pmceid.js';
 import {
@@ -21,11 +21,15 @@ import {
 } from './pmu-emul.js';
 import { REG, type KvmVcpu } from './vcpu-state.js';
 
-const { EN, SW, CR, ER } = PMUSERENR;
+/** PMUSERENR_EL0's bits (spec §4.0) as numbers: the check reads the register's low half. */
+const EN = Number(PMUSERENR.EN);
+const SW = Number(PMUSERENR.SW);
+const CR = Number(PMUSERENR.CR);
+const ER = Number(PMUSERENR.ER);
 
 /** The EL0 permission helper `check(flags)`: privileged, or PMUSERENR & flags (spec §4.0). */
-function check(vcpu: KvmVcpu, d: RegDesc, el: 0 | 1, write: boolean, flags: bigint, what: string): void {
-  if (el === 1 || (vcpu.reg(REG.PMUSERENR) & flags) !== 0n) return;
+function check(vcpu: KvmVcpu, d: RegDesc, el: 0 | 1, write: boolean, flags: number, what: string): void {
+  if (el === 1 || (vcpu.lo(REG.PMUSERENR) & flags) !== 0) return;
   throw new GuestUndefined(d.name, el, write, `EL0 access disabled (PMUSERENR.${what} clear)`);
 }
 
@@ -39,8 +43,17 @@ function hidden(vcpu: KvmVcpu, d: RegDesc, el: 0 | 1, write: boolean): void {
   if (!vcpu.hasPmu()) throw new GuestUndefined(d.name, el, write, 'the vCPU has no PMU (register hidden)');
 }
 
+/** PMSELR_EL0.SEL (bits [4:0]; the register keeps whatever 64-bit value was written). */
 function selected(vcpu: KvmVcpu): number {
-  return Number(vcpu.reg(REG.PMSELR) & 0x1fn);
+  return vcpu.lo(REG.PMSELR) & 0x1f;
+}
+
+/** PMCR_EL0 as the guest reads it: N filled in, the write-only P and C bits read as 0. */
+function guestPmcr(vcpu: KvmVcpu): bigint {
+  const n = vcpu.vm.nrPmuCounters;
+  const hi = vcpu.hi(REG.PMCR);
+  if (n >>> 5 !== 0 || hi !== 0) return readPmcr(vcpu) & ~(PMCR.P | PMCR.C);
+  return BigInt(((vcpu.lo(REG.PMCR) & ~(0x1f << 11) & ~0b110) | (n << 11)) >>> 0);
 }
 
 /** A guest read of counter `i` (PMCCNTR, PMEVCNTRn, PMXEVCNTR): userspace must read the same (§8 item 6). */
@@ -50,9 +63,8 @@ export function guestCounterValue(vcpu: KvmVcpu, i: number): bigint {
 
 /** A guest read of one of the bitmaps: the register as stored (sanitised when written, §8 item 12). */
 function bitmapRead(vcpu: KvmVcpu, d: RegDesc, reg: number): bigint {
-  const value = vcpu.reg(reg);
-  checkBitmapRead(vcpu, d.name, value);
-  return value;
+  checkBitmapRegRead(vcpu, d.name, reg);
+  return vcpu.reg(reg);
 }
 
 export function guestRead(vcpu: KvmVcpu, d: RegDesc, el: 0 | 1): bigint {
@@ -60,14 +72,14 @@ export function guestRead(vcpu: KvmVcpu, d: RegDesc, el: 0 | 1): bigint {
   switch (d.kind) {
     case 'PMCR':
       check(vcpu, d, el, false, EN, 'EN');
-      return readPmcr(vcpu) & ~(PMCR.P | PMCR.C);
+      return guestPmcr(vcpu);
     case 'PMCNTENSET':
     case 'PMCNTENCLR':
       check(vcpu, d, el, false, EN, 'EN');
       return bitmapRead(vcpu, d, REG.PMCNTENSET);
     case 'PMINTENSET':
     case 'PMINTENCLR':
-      check(vcpu, d, el, false, 0n, 'none: EL1 register');
+      check(vcpu, d, el, false, 0, 'none: EL1 register');
       return bitmapRead(vcpu, d, REG.PMINTENSET);
     case 'PMOVSSET':
     case 'PMOVSCLR':
@@ -77,7 +89,7 @@ export function guestRead(vcpu: KvmVcpu, d: RegDesc, el: 0 | 1): bigint {
       throw new GuestUndefined(d.name, el, false, 'read from a write-only register');
     case 'PMSELR':
       check(vcpu, d, el, false, ER | EN, 'ER/EN');
-      return vcpu.reg(REG.PMSELR) & 0x1fn;
+      return BigInt(selected(vcpu));
     case 'PMCEID0':
     case 'PMCEID1':
       check(vcpu, d, el, false, EN, 'EN');
@@ -109,7 +121,7 @@ export function guestRead(vcpu: KvmVcpu, d: RegDesc, el: 0 | 1): bigint {
       checkIndex(vcpu, d, el, false, d.index);
       return vcpu.evtyper(d.index);
     case 'PMMIR':
-      check(vcpu, d, el, false, 0n, 'none: EL1 register');
+      check(vcpu, d, el, false, 0, 'none: EL1 register');
       return 0n; // RAZ
     case 'MDCR_EL2':
       throw new GuestUndefined(d.name, el, false, 'the VM has no EL2 (nested virtualisation not modelled)');
@@ -152,7 +164,7 @@ export function guestWrite(vcpu: KvmVcpu, d: RegDesc, v: bigint, el: 0 | 1): voi
       return;
     case 'PMINTENSET':
     case 'PMINTENCLR':
-      check(vcpu, d, el, true, 0n, 'none: EL1 register');
+      check(vcpu, d, el, true, 0, 'none: EL1 register');
       writeSetClr(vcpu, REG.PMINTENSET, v, d.kind === 'PMINTENSET');
       return;
     case 'PMOVSSET':
@@ -208,7 +220,7 @@ export function guestWrite(vcpu: KvmVcpu, d: RegDesc, v: bigint, el: 0 | 1): voi
       setEventType(vcpu, d.index, v);
       return;
     case 'PMMIR':
-      check(vcpu, d, el, true, 0n, 'none: EL1 register');
+      check(vcpu, d, el, true, 0, 'none: EL1 register');
       return; // WI
     case 'MDCR_EL2':
       throw new GuestUndefined(d.name, el, true, 'the VM has no EL2 (nested virtualisation not modelled)');

@@ -81,16 +81,27 @@ const MDCR_AT_LOAD = L.i32(); // mdcr_el2 as programmed at the last vcpu_load (h
 const PMU_OWNER = L.i32(); // PMU_ACCESS (spec §6.5)
 const CTX_CPU = L.i32(); // the CPU whose hardware holds this vCPU's partitioned context, -1 = none
 const STATS = L.i32(NR_PSTAT);
+const EV_MASK = L.i32(); // bit i: kvm_pmc i has a perf event (EV_PMU[i] >= 0)
+const HW_MASK = L.i32(); // bit i: that event is on a hardware counter (EV_HW[i] >= 0)
 export const vcpuLayout = L.build();
 
 /** Run-loop events a driver may log (the engine's flight recorder). */
 export type VcpuTraceEvent = 'load' | 'put' | 'raise' | 'service';
+
+/** The register file's 32-bit view puts register r's low half at word 2r: little-endian only. */
+if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new Error('vpmu-lab: the register file needs a little-endian host');
 
 export class KvmVcpu {
   readonly mutex: LockRef;
   /** Set by a driver that logs run-loop events; unset in the direct and stepper drivers. */
   trace: ((event: VcpuTraceEvent, arg: number) => void) | undefined;
   readonly regs: BigUint64Array;
+  /**
+   * The same register file as 32-bit halves (`lo`, `hi`): the hot paths read bitmaps, PMCR,
+   * PMSELR and types as numbers, without a BigInt per access; 64-bit values are BigInts only
+   * where a whole register is read or written (the API's values, counters).
+   */
+  readonly r32: Uint32Array;
   /** Identifies this vCPU's perf events as owners of hardware counters (vm id × 64 + vcpu id). */
   readonly key: number;
   readonly evCount: BigUint64Array;
@@ -104,6 +115,7 @@ export class KvmVcpu {
     fresh = true,
   ) {
     this.regs = region.u64.subarray(REGS, REGS + NR_REGS);
+    this.r32 = new Uint32Array(this.regs.buffer, this.regs.byteOffset, NR_REGS * 2);
     this.evCount = region.u64.subarray(EV_COUNT, EV_COUNT + 32);
     this.i32 = region.i32;
     this.mutex = new LockRef('vcpu->mutex', `vm${vm.id} vcpu${id}->mutex`, this.i32, MUTEX, id);
@@ -184,19 +196,31 @@ export class KvmVcpu {
   get loadReloads(): number {
     return Atomics.load(this.i32, LOAD_RELOADS);
   }
+  /**
+   * Counted by the thread running the vCPU (vcpu_load runs under vcpu->mutex): one writer
+   * at a time, the mutex orders them, so a plain increment; readers load it atomically.
+   */
   countLoadReload(): void {
-    Atomics.add(this.i32, LOAD_RELOADS, 1);
+    this.i32[LOAD_RELOADS]!++;
   }
   /** How many times vcpu_load ran (a KVM_RUN that failed before it does not load). */
   get loads(): number {
     return Atomics.load(this.i32, LOADS);
   }
+  /** Counted as `countLoadReload` is: by vcpu_load, under vcpu->mutex, a plain increment. */
   countLoad(): void {
-    Atomics.add(this.i32, LOADS, 1);
+    this.i32[LOADS]!++;
   }
   // --- partitioned PMU (spec §6) ---
   get mdcrEl2(): bigint {
     return BigInt(Atomics.load(this.i32, MDCR_EL2) >>> 0);
+  }
+  /** MDCR_EL2 as a number (the hot path's view: every vcpu_load computes and tests it). */
+  get mdcr32(): number {
+    return Atomics.load(this.i32, MDCR_EL2) >>> 0;
+  }
+  set mdcr32(v: number) {
+    Atomics.store(this.i32, MDCR_EL2, v | 0);
   }
   set mdcrEl2(v: bigint) {
     Atomics.store(this.i32, MDCR_EL2, Number(v & 0xffffffffn) | 0);
@@ -207,6 +231,10 @@ export class KvmVcpu {
   }
   set mdcrAtLoad(v: bigint) {
     Atomics.store(this.i32, MDCR_AT_LOAD, Number(v & 0xffffffffn) | 0);
+  }
+  /** Records the MDCR_EL2 value a vcpu_load programmed (a number, as `mdcr32`). */
+  setMdcrAtLoad32(v: number): void {
+    Atomics.store(this.i32, MDCR_AT_LOAD, v | 0);
   }
   get pmuAccess(): number {
     return Atomics.load(this.i32, PMU_OWNER);
@@ -245,7 +273,19 @@ export class KvmVcpu {
   eventSel(i: number): number {
     return this.i32[EV_SEL + i]!;
   }
+  /**
+   * The counters with a perf event, as a bitmask (bit i: `hasEvent(i)`), and those whose
+   * event is on the hardware (bit i: `hwSlot(i) >= 0`): sched-in, sched-out and guest
+   * execution visit only those. Kept with the slots they mirror, by the same writer.
+   */
+  eventMask(): number {
+    return this.i32[EV_MASK]!;
+  }
+  hwMask(): number {
+    return this.i32[HW_MASK]!;
+  }
   setEvent(i: number, pmu: number, sel: number, flags: number): void {
+    this.i32[EV_MASK] = pmu >= 0 ? this.i32[EV_MASK]! | (1 << i) : this.i32[EV_MASK]! & ~(1 << i);
     this.i32[EV_PMU + i] = pmu;
     this.i32[EV_SEL + i] = sel;
     this.i32[EV_FLAGS + i] = flags;
@@ -260,9 +300,11 @@ export class KvmVcpu {
     return this.i32[EV_HW + i]!;
   }
   setHwSlot(i: number, slot: number): void {
+    this.i32[HW_MASK] = slot >= 0 ? this.i32[HW_MASK]! | (1 << i) : this.i32[HW_MASK]! & ~(1 << i);
     this.i32[EV_HW + i] = slot;
   }
   clearEvent(i: number): void {
+    this.i32[EV_MASK] = this.i32[EV_MASK]! & ~(1 << i);
     this.i32[EV_PMU + i] = -1;
     this.i32[EV_FLAGS + i] = 0;
     this.i32[EV_SEL + i] = 0;
@@ -272,6 +314,17 @@ export class KvmVcpu {
   // --- register file helpers ---
   reg(r: number): bigint {
     return this.regs[r]!;
+  }
+  /**
+   * Bits [31:0] of register r, a number in [0, 2^32). Read by the thread that owns the
+   * register file (the running vCPU, or vcpu->mutex held); writes stay whole 64-bit stores.
+   */
+  lo(r: number): number {
+    return this.r32[2 * r]!;
+  }
+  /** Bits [63:32] of register r, a number in [0, 2^32). */
+  hi(r: number): number {
+    return this.r32[2 * r + 1]!;
   }
   setReg(r: number, v: bigint): void {
     this.regs[r] = v;
