@@ -17,7 +17,7 @@ import { vcpuRun, type RunPlace } from '../kvm/arm.js';
 import type { GuestCpu } from '../kvm/guest-cpu.js';
 import { GuestUndefined } from '../kvm/guest-undefined.js';
 import { point, QUIESCENT, type Op } from '../sync/seam.js';
-import { CRASH, SCHED, STAT, STATUS, type Control, type CrashWords } from './control.js';
+import { CRASH, SCHED, STAT, STATUS, type Control, type CrashWords, type ThreadStats } from './control.js';
 import type { Scenario } from './scenario.js';
 import { clusterOf, nextCpu, resolvePolicy } from './scheduler.js';
 import type { World } from './world.js';
@@ -33,9 +33,58 @@ export const HW_TRAP_BATCH = 64;
 const PLACE = point('pcpu: place the vCPU');
 const CLAIM = point('pcpu: claim a ready vCPU');
 
+/**
+ * Under the hw driver a pCPU publishes its hot statistics every this many quanta (and when
+ * it idles or exits). At a few µs a quantum that is well under a millisecond, and a quantum
+ * of a heavy guest is longer anyway; the heartbeat the watchdog reads moves every quantum.
+ */
+export const HW_PUBLISH_EVERY = 32;
+
 export interface LoopOptions {
   /** A guest yields a trap point before every `trapEvery`-th PMU access (sim: 1; hw: a batch). */
   readonly trapEvery: number;
+  /**
+   * Statistics are published every this many quanta (default 1: at once — the sim reads
+   * them while it runs, e.g. the guest cycles of its virtual clock; hw: HW_PUBLISH_EVERY).
+   */
+  readonly publishEvery?: number;
+}
+
+/** What one quantum leaves to account for, besides the vCPU's own words. */
+export interface QuantumFacts {
+  /** The guest was entered: its accesses and cycles (undefined: it was not). */
+  readonly guest: { readonly accesses: number; readonly cycles: number } | undefined;
+  /** vcpu_load ran (a KVM_RUN that failed before it does not load). */
+  readonly loaded: boolean;
+  /** The CPU of the vCPU's previous quantum (-1: none), this one's, and where it ended. */
+  readonly last: number;
+  readonly cpu: number;
+  readonly endedOn: number;
+  /** Reload requests the per-load check raised during the quantum. */
+  readonly reloads: number;
+}
+
+/**
+ * The pCPU loop's per-quantum bookkeeping: the thread's statistics (counted in `stats`,
+ * published every K quanta) and the vCPU's own words (last CPU, quanta). Returns the
+ * vCPU's quantum count. One function, so the benchmark measures what the loop pays.
+ */
+export function accountQuantum(stats: ThreadStats, control: Control, group: readonly number[], v: number, q: QuantumFacts): number {
+  if (q.guest) {
+    stats.add(STAT.ENTRIES);
+    stats.add(STAT.ACCESSES, q.guest.accesses);
+    stats.add(STAT.GUEST_CYCLES, q.guest.cycles);
+  }
+  if (q.loaded) {
+    stats.add(STAT.LOADS);
+    if (q.last >= 0 && q.last !== q.cpu) stats.add(STAT.MIGRATIONS);
+    if (q.last >= 0 && group[q.last] !== group[q.cpu]) stats.add(STAT.CLUSTER_MIGRATIONS);
+    control.setLastCpu(v, q.endedOn);
+  }
+  if (q.reloads !== 0) stats.add(STAT.LOAD_RELOADS, q.reloads);
+  stats.add(STAT.QUANTA);
+  stats.quantumDone();
+  return control.countVcpuQuantum(v);
 }
 
 export function* pcpuLoop(scenario: Scenario, world: World, control: Control, cpu: number, opts: LoopOptions): Op<void> {
@@ -44,6 +93,7 @@ export function* pcpuLoop(scenario: Scenario, world: World, control: Control, cp
   const workloads = plans.map((p) => workload(p.workload));
   const policy = resolvePolicy(scenario.policy, scenario.seed);
   const group = clusterOf(scenario.topology);
+  const stats = control.threadStats(slot, opts.publishEvery ?? 1);
   let scan = 0;
 
   function* runQuantum(v: number): Op<void> {
@@ -75,27 +125,22 @@ export function* pcpuLoop(scenario: Scenario, world: World, control: Control, cp
       control.add(slot, STAT.CRASHES);
     }
     yield QUIESCENT;
-    if (guest) {
-      control.add(slot, STAT.ENTRIES);
-      control.add(slot, STAT.ACCESSES, guest.accesses);
-      control.add(slot, STAT.GUEST_CYCLES, guest.cycles);
-      if (!vcpu.vm.supportsCpu(cpu)) control.add(slot, STAT.ITEM4);
-    }
+    if (guest && !vcpu.vm.supportsCpu(cpu)) control.add(slot, STAT.ITEM4);
     // Where the KVM_RUN ended: this CPU, unless the sim migrated the vCPU thread mid-run;
     // then the pCPUs of the CPUs it passed through, which saw it loaded there and stayed
     // off, may claim again.
     const endedOn = where.cpu;
-    for (const c of new Set([...where.left, endedOn])) if (c !== cpu) control.ring(c);
-    if (vcpu.loads !== loadsBefore) {
-      control.add(slot, STAT.LOADS);
-      if (last >= 0 && last !== cpu) control.add(slot, STAT.MIGRATIONS);
-      if (last >= 0 && group[last] !== group[cpu]) control.add(slot, STAT.CLUSTER_MIGRATIONS);
-      control.setLastCpu(v, endedOn);
-    }
-    control.add(slot, STAT.LOAD_RELOADS, vcpu.loadReloads - reloadsBefore);
-    control.add(slot, STAT.QUANTA);
-    control.add(slot, STAT.HEARTBEAT);
-    const quanta = control.countVcpuQuantum(v);
+    if (where.left.length === 0) {
+      if (endedOn !== cpu) control.ring(endedOn);
+    } else for (const c of new Set([...where.left, endedOn])) if (c !== cpu) control.ring(c);
+    const quanta = accountQuantum(stats, control, group, v, {
+      guest,
+      loaded: vcpu.loads !== loadsBefore,
+      last,
+      cpu,
+      endedOn,
+      reloads: vcpu.loadReloads - reloadsBefore,
+    });
     if (crash) {
       control.setCrash(v, { ...crash, quantum: quanta });
       return control.setSched(v, SCHED.CRASHED);
@@ -104,7 +149,7 @@ export function* pcpuLoop(scenario: Scenario, world: World, control: Control, cp
     const next = nextCpu(policy, scenario.topology, { current: endedOn, quanta, rng: control.rngState(v) });
     control.setRngState(v, next.rng);
     yield PLACE; // another pCPU may be scanning for work right now
-    control.setSched(v, next.cpu);
+    control.setSched(v, next.cpu, cpu); // placed here: this loop scans again before it parks
   }
 
   /** Where and how the guest died: its register, the counter's PMU and this CPU's PMU. */
@@ -143,6 +188,7 @@ export function* pcpuLoop(scenario: Scenario, world: World, control: Control, cp
         if (control.claim(cand, cpu)) v = cand;
       }
       if (v < 0) {
+        stats.flush(); // idle: what it counted is visible while it sleeps
         control.setStatus(slot, STATUS.IDLE);
         yield control.parkOnDoorbell(cpu, seen); // an idle CPU is in an extended quiescent state
         continue;
@@ -153,6 +199,7 @@ export function* pcpuLoop(scenario: Scenario, world: World, control: Control, cp
       yield* runQuantum(v);
     }
   } finally {
+    stats.flush(); // complete totals once the thread is gone (also after a throw)
     control.setStatus(slot, STATUS.EXITED);
   }
 }

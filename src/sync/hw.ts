@@ -110,10 +110,21 @@ export class HwTask extends Task {
     this.domain?.quiescent(this.slot);
   }
 
-  /** Idle: sleep until the word moves on (offline for RCU meanwhile). */
+  /**
+   * Idle: sleep until the word moves on (offline for RCU meanwhile). With a sleepers word
+   * (seam.ts 'park'), it is raised before the last look at the word and lowered after the
+   * wake-up, both seq_cst, so a changer that reads it as 0 changed the word before that look.
+   */
   protected override park(op: SyncOp & { kind: 'park' }): void {
     this.offline();
-    while (Atomics.load(op.words, op.index) === op.seen) Atomics.wait(op.words, op.index, op.seen);
+    const { words, index, seen, sleepers } = op;
+    if (sleepers === undefined) {
+      while (Atomics.load(words, index) === seen) Atomics.wait(words, index, seen);
+    } else {
+      Atomics.add(words, sleepers, 1);
+      while (Atomics.load(words, index) === seen) Atomics.wait(words, index, seen);
+      Atomics.sub(words, sleepers, 1);
+    }
     this.online();
   }
 
@@ -130,16 +141,23 @@ export class HwTask extends Task {
   /** Performs a step the way runHw does: outside the gate if it may block, logged in order. */
   step(op: SyncOp): void {
     this.steps++;
+    const gate = this.gate;
+    const onStep = this.hooks.onStep;
+    // A point outside record mode, the most common step: logged, and nothing to perform.
+    if (op.kind === 'point' && gate === undefined) {
+      onStep?.(op);
+      return;
+    }
     // Every step boundary opens the gate, so other threads may interleave at each seam
     // step as they would without recording (and as the sim lets them).
-    this.gate?.exit();
+    gate?.exit();
     if (mayBlock(op)) {
       this.perform(op);
-      this.gate?.enter();
-      this.hooks.onStep?.(op);
+      gate?.enter();
+      onStep?.(op);
     } else {
-      this.gate?.enter();
-      this.hooks.onStep?.(op);
+      gate?.enter();
+      onStep?.(op);
       this.perform(op);
     }
   }

@@ -27,15 +27,18 @@ export type SyncOp =
    * (vcpu_put, then vcpu_load on `cpu`, as the preempt notifiers do) as this thread's next
    * steps, before the point itself (the sim driver's injected migrations).
    */
-  | { readonly kind: 'point'; readonly label: string; readonly migrate?: (cpu: number) => Op<void> }
+  | { readonly kind: 'point'; readonly label: string; readonly migrate?: (cpu: number) => Op<void>; readonly id?: number }
   /**
    * Idle until `words[index]` no longer holds `seen` (a doorbell, the stop word): an
    * extended RCU quiescent state, refused inside a read-side section. Both drivers end the
    * park only once the word has changed (hw: Atomics.wait until it has; sim: the thread is
    * runnable again) — so a park in a hw log is exactly a park the sim can take. Whoever
-   * changes the word notifies it.
+   * changes the word notifies it — with `sleepers` (a word of `words` that the hw driver
+   * raises while it sleeps there), only when that word is non-zero: the change and the
+   * sleepers word are read and written seq_cst on both sides, so either the sleeper sees
+   * the change before it sleeps or the changer sees the sleeper.
    */
-  | { readonly kind: 'park'; readonly label: string; readonly words: Int32Array; readonly index: number; readonly seen: number }
+  | { readonly kind: 'park'; readonly label: string; readonly words: Int32Array; readonly index: number; readonly seen: number; readonly sleepers?: number }
   /** Between two operations of a thread loop: it holds nothing from a read-side section. */
   | { readonly kind: 'quiescent' };
 
@@ -48,9 +51,9 @@ export const SYNCHRONIZE_RCU: SyncOp = Object.freeze({ kind: 'synchronize-rcu' }
 export const QUIESCENT: SyncOp = Object.freeze({ kind: 'quiescent' });
 
 /** A park step (see SyncOp 'park'). */
-export function park(label: string, words: Int32Array, index: number, seen: number): SyncOp {
+export function park(label: string, words: Int32Array, index: number, seen: number, sleepers?: number): SyncOp {
   labelId(label);
-  return { kind: 'park', label, words, index, seen };
+  return sleepers === undefined ? { kind: 'park', label, words, index, seen } : { kind: 'park', label, words, index, seen, sleepers };
 }
 
 const labels = new Map<number, string>();
@@ -107,13 +110,12 @@ export function runLeaf<T>(op: Op<T>): T {
 }
 
 const points = new Map<string, SyncOp>();
-/** An interned preemption point (no allocation on hot paths). */
+/** An interned preemption point (no allocation on hot paths), carrying its label's id for loggers. */
 export function point(label: string): SyncOp {
   let op = points.get(label);
   if (!op) {
-    op = Object.freeze({ kind: 'point', label });
+    op = Object.freeze({ kind: 'point', label, id: labelId(label) });
     points.set(label, op);
-    labelId(label);
   }
   return op;
 }
