@@ -1,14 +1,26 @@
 /**
- * How a worker thread's leaf steps enter the `arm_pmus` read side (see PmuList.leaf): a
- * blocking `arm_pmus_lock` under the mutex design; nothing shared under RCU, where a leaf
- * step is inside the thread's operation and the thread reports its quiescent state only
- * after the operation — what the kernel's readers do in each design.
+ * How a worker thread's leaf steps enter the `arm_pmus` read side (see PmuList.leaf), what
+ * the kernel's readers do in each design:
+ * - mutex: a blocking `arm_pmus_lock`;
+ * - rcu (QSBR): nothing shared — a leaf step is inside the thread's operation, and the
+ *   thread reports its quiescent state only after the operation;
+ * - rcu-memb: the thread's reader word, as its outermost rcu_read_lock writes it (unless
+ *   the leaf runs inside a section already): a memb grace period waits only for readers
+ *   that announced themselves, so a bare leaf walk would be reclaimed under.
  */
 import type { PmuList } from '../host/pmu-list.js';
 import type { HwTask } from '../sync/hw.js';
 import type { ReadSide } from '../sync/task.js';
 
 export function leafReaderFor(list: PmuList, task: HwTask): ReadSide | undefined {
+  if (list.design === 'rcu-memb') {
+    const reader = task.rcuReader;
+    if (!reader) throw new Error(`${task.name}: arm_pmus design rcu-memb on an RCU domain without memb readers`);
+    return {
+      enter: () => task.rcuDepth === 0 && reader.enter(),
+      exit: () => task.rcuDepth === 0 && reader.exit(),
+    };
+  }
   if (list.design !== 'mutex') return undefined;
   return {
     enter: () => {

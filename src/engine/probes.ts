@@ -3,7 +3,7 @@
  * wait/notify ping-pong. Tests use them to prove the shared-memory locks and the RCU
  * domain on real threads; the benchmarks use them for the physical floor.
  */
-import { PmuList, pmuListLayout, RcuViolation, type PmuListDesign } from '../host/pmu-list.js';
+import { PmuList, pmuListLayout, rcuFlavourOf, RcuViolation, type PmuListDesign } from '../host/pmu-list.js';
 import { LockRef, LOCK_WORDS } from '../sync/lock.js';
 import { RcuDomain, rcuLayout } from '../sync/rcu.js';
 import { HwTask, runHw } from '../sync/hw.js';
@@ -51,7 +51,7 @@ export function runProbe(job: ProbeJob, stop: Int32Array): ProbeResult {
       return { ops: job.iterations };
     }
     case 'rcu-reader': {
-      const domain = new RcuDomain(rcuLayout.view(job.rcu));
+      const domain = new RcuDomain(rcuLayout.view(job.rcu), rcuFlavourOf(job.design));
       const list = new PmuList(pmuListLayout.view(job.list), job.design);
       const task = new HwTask(`rcu reader ${job.slot}`, job.slot, domain);
       list.leaf = leafReaderFor(list, task);
@@ -74,7 +74,7 @@ export function runProbe(job: ProbeJob, stop: Int32Array): ProbeResult {
       return { ops };
     }
     case 'rcu-writer': {
-      const domain = new RcuDomain(rcuLayout.view(job.rcu));
+      const domain = new RcuDomain(rcuLayout.view(job.rcu), rcuFlavourOf(job.design));
       const list = new PmuList(pmuListLayout.view(job.list), job.design);
       const task = new HwTask(`rcu writer ${job.slot}`, job.slot, domain);
       task.online();

@@ -6,7 +6,7 @@
  */
 import { HostModel } from '../host/host-model.js';
 import { pcpuBanksLayout } from '../host/pcpu-banks.js';
-import { pmuListLayout } from '../host/pmu-list.js';
+import { pmuListLayout, rcuFlavourOf } from '../host/pmu-list.js';
 import type { Topology } from '../host/topology.js';
 import { guestMemoryLayout, type GuestMemory } from '../guest/memory.js';
 import { ALL_CHECKS, type OracleChecks } from '../check/oracles.js';
@@ -125,8 +125,7 @@ export class World {
     });
     host.list.plant(shape.profile.bugs, vms.map((vm) => vm.configLock)); // the list's design bugs (host/pmu-list.ts)
     const guest = plan.vms.map((at) => at.guest.map((offset) => guestMemoryLayout.view(buffer, offset)));
-    const flavour = shape.profile.pmuListDesign === 'rcu-memb' ? 'memb' : 'qsbr';
-    return new World(shape, host, new RcuDomain(rcuLayout.view(buffer, plan.rcu), flavour), vms, guest, buffer);
+    return new World(shape, host, new RcuDomain(rcuLayout.view(buffer, plan.rcu), rcuFlavourOf(shape.profile.pmuListDesign)), vms, guest, buffer);
   }
 
   buffers(): WorldBuffers {

@@ -45,6 +45,7 @@ import { LOCK_WORDS, LockRef } from '../sync/lock.js';
 import { point, RCU_READ_LOCK, RCU_READ_UNLOCK, runLeaf, SYNCHRONIZE_RCU, type Op, type SyncOp } from '../sync/seam.js';
 import { currentTask, type ReadSide } from '../sync/task.js';
 import { LayoutBuilder, type Region } from '../mem/region.js';
+import type { RcuFlavour } from '../sync/rcu.js';
 import { CPUMASK_WORDS, cpumaskFill, cpumaskHas } from './cpumask.js';
 
 export const MAX_HOST_PMUS = 16;
@@ -77,6 +78,11 @@ const REVISIT_VM = point('kvm_host_pmu_init: revisit a VM');
 
 export type PmuListDesign = 'mutex' | 'rcu' | 'rcu-memb' | 'rcu-no-grace-period';
 export const pmuListDesigns: readonly PmuListDesign[] = Object.freeze(['mutex', 'rcu', 'rcu-memb', 'rcu-no-grace-period']);
+
+/** The RCU domain flavour a design's readers need (sync/rcu.ts). */
+export function rcuFlavourOf(design: PmuListDesign): RcuFlavour {
+  return design === 'rcu-memb' ? 'memb' : 'qsbr';
+}
 
 /** A reader saw a reclaimed (poisoned) snapshot: it outlived its grace period. */
 export class RcuViolation extends Error {

@@ -31,6 +31,16 @@ describe('RCU-protected arm_pmus under a run-time writer (4 workers)', () => {
     expect(results.slice(1).every((r) => r.ops > 1000)).toBe(true);
   });
 
+  it('the memb flavour (design rcu-memb) passes the same torture: probes and leaf walks announce themselves in their reader words', async () => {
+    const { list, rcu, all } = jobs('rcu-memb');
+    const results = await runProbes(all, 600);
+    expect(results.map((r) => r.violation)).toEqual([undefined, undefined, undefined, undefined]);
+    const pmus = new PmuList(pmuListLayout.view(list), 'rcu-memb');
+    expect(pmus.reclaimed()).toBeGreaterThan(50);
+    expect(new RcuDomain(rcuLayout.view(rcu), 'memb').gracePeriods()).toBe(pmus.reclaimed());
+    expect(results.slice(1).every((r) => r.ops > 1000)).toBe(true);
+  });
+
   it('the mutex design passes the same torture', async () => {
     const { list, all } = jobs('mutex');
     const results = await runProbes(all, 400);
