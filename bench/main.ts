@@ -5,6 +5,10 @@
  * is the median of ≥ 5 repetitions with its min–max. Figures, not pass/fail tests: the
  * machine is noisy.
  *
+ * The scaling table (bench/scaling.ts): pinned quanta/s, migrations/s and guest accesses/s
+ * with 1, 2, 4 and 8 pCPU workers — past the machine's cores the larger rows oversubscribe
+ * it, and show what that costs.
+ *
  * `--json` prints only one line, API.md "Benchmark JSON": `{ floor, figures }` (figures.ts).
  * `--quick` shortens every measurement (CI smoke runs: `node dist/bench/main.js --quick`).
  */
@@ -12,11 +16,17 @@ import { createHost } from '../src/api/host.js';
 import { uapi } from '../src/arch/uapi.js';
 import { formatTable } from '../src/cli/table.js';
 import { runScenario } from '../src/engine/coordinator.js';
+import { HAMMER_REGS } from '../src/guest/pmu-hammer.js';
+import { presets } from '../src/host/presets.js';
+import { resolveTopology } from '../src/host/topology.js';
 import { EVENT_KIND } from '../src/engine/flight-recorder.js';
 import { leafReaderFor } from '../src/engine/leaf-reader.js';
 import { runProbes } from '../src/engine/run-probes.js';
 import { resolveScenario } from '../src/engine/scenario.js';
 import { vcpuLoad, vcpuPut } from '../src/kvm/arm.js';
+import { Control, STATUS } from '../src/engine/control.js';
+import { accountQuantum, HW_PUBLISH_EVERY } from '../src/engine/pcpu-loop.js';
+import { clusterOf, nextCpu, resolvePolicy } from '../src/engine/scheduler.js';
 import { HwTask, runHw } from '../src/sync/hw.js';
 import { LOCK_WORDS, LockRef } from '../src/sync/lock.js';
 import { RcuDomain, rcuLayout } from '../src/sync/rcu.js';
@@ -26,6 +36,7 @@ import { buildBenchJson, type Floor, type Measured, type Target } from './figure
 import { listReadTasks } from './list-read.js';
 import { BATCH, measureMicroFigures, type MicroTask } from './micro.js';
 import { measureOneWayWake } from './one-way-wake.js';
+import { measureScaling, SCALING_KINDS, SCALING_WORKERS, scalingName, scalingTable } from './scaling.js';
 import { BARE_THREADS, figureOf, measureSimStep, type Figure } from './sim-step.js';
 
 const args = new Set(process.argv.slice(2));
@@ -37,6 +48,11 @@ const REPS = quick ? 5 : 7;
 const MICRO_MS = quick ? 25 : 150;
 /** Engine run length per repetition. */
 const RUN_MS = quick ? 250 : 1200;
+/** Scaling table: warm-up and counted time of each (kind, workers) cell per repetition. */
+const SCALING_WARM_MS = quick ? 150 : 1000;
+const SCALING_MS = quick ? 150 : 500;
+/** Repetitions of each scaling cell (its runs are long: the minimum a figure needs). */
+const SCALING_REPS = 5;
 
 const log = (m: string) => {
   if (!json) process.stderr.write(`${m}\n`);
@@ -64,12 +80,13 @@ async function micro(): Promise<Map<string, Figure>> {
   function* loadPuts(cpus: readonly number[]): Op<void> {
     for (let i = 0; i < BATCH; i++) {
       yield* vcpuLoad(vcpu.model, cpus[i & 1]!);
-      vcpuPut(vcpu.model);
+      yield* vcpuPut(vcpu.model);
     }
   }
 
-  // Guest PMU register accesses through the whole trap path, the hammer's mix
-  // (guest/pmu-hammer.ts: PMCCNTR read, PMSELR write, PMXEVTYPER read, PMCR read).
+  // Guest PMU register accesses through the whole trap path, the hammer's mix as the hammer
+  // makes it (guest/pmu-hammer.ts: PMCCNTR read, PMSELR write, PMXEVTYPER read, PMCR read,
+  // registers resolved once); `guest-access-by-name` names them at every access (API.md).
   const guestVcpu = (() => {
     const v = createHost('rk3588').createVm({ irqchip: 'none' }).createVcpu();
     v.init({ pmu: true }, { cpu: 0 });
@@ -77,6 +94,30 @@ async function micro(): Promise<Map<string, Figure>> {
     return v;
   })();
   const qsTask = new HwTask('bench quiescent', 21, rcu);
+
+  // The pCPU loop's per-quantum bookkeeping outside KVM_RUN (pcpu-loop.ts), as a pinned
+  // quantum pays it: the claim (doorbell, stop and fault words, the claim CAS, status), the
+  // accounting (statistics batched as on a worker, the vCPU's words) and the placement
+  // (policy, PRNG word, scheduling word and doorbell).
+  const bk = Control.create({ cpus: 2, vcpus: 1, threads: 2 });
+  const bkStats = bk.threadStats(0, HW_PUBLISH_EVERY);
+  const bkTopology = resolveTopology(presets['rk3588']);
+  const bkPolicy = resolvePolicy('pinned', 1);
+  const bkGroup = clusterOf(bkTopology);
+  const bkGuest = { accesses: 0, cycles: 0 };
+  bk.setSched(0, 0);
+  const bookkeeping = () => {
+    for (let i = 0; i < BATCH; i++) {
+      bk.doorbell(0);
+      if (bk.stopped() || !bk.claim(0, 0) || bk.faultInjected(0)) throw new Error('bench bookkeeping: claim failed');
+      bk.setStatus(0, STATUS.RUNNING);
+      const last = bk.lastCpu(0);
+      const quanta = accountQuantum(bkStats, bk, bkGroup, 0, { guest: bkGuest, loaded: true, last, cpu: 0, endedOn: 0, reloads: 0 });
+      const next = nextCpu(bkPolicy, bkTopology, { current: 0, quanta, rng: bk.rngState(0) });
+      bk.setRngState(0, next.rng);
+      bk.setSched(0, next.cpu, 0);
+    }
+  };
 
   const tasks: MicroTask[] = [
     { name: 'atomics-add', batch: () => { for (let i = 0; i < BATCH; i++) Atomics.add(words, 0, 1); } },
@@ -109,6 +150,22 @@ async function micro(): Promise<Map<string, Figure>> {
           cpu: 0,
           guest: (g) => {
             for (let k = 0; k < BATCH; k += 4) {
+              g.read(HAMMER_REGS.PMCCNTR);
+              g.write(HAMMER_REGS.PMSELR, 31n);
+              g.read(HAMMER_REGS.PMXEVTYPER);
+              g.read(HAMMER_REGS.PMCR);
+            }
+          },
+        });
+      },
+    },
+    {
+      name: 'guest-access-by-name',
+      batch: () => {
+        guestVcpu.run({
+          cpu: 0,
+          guest: (g) => {
+            for (let k = 0; k < BATCH; k += 4) {
               g.read('PMCCNTR_EL0');
               g.write('PMSELR_EL0', 31n);
               g.read('PMXEVTYPER_EL0');
@@ -118,6 +175,7 @@ async function micro(): Promise<Map<string, Figure>> {
         });
       },
     },
+    { name: 'quantum-bookkeeping', batch: bookkeeping },
     { name: 'ioctl-get-one-reg', batch: () => { for (let i = 0; i < BATCH; i++) guestVcpu.getOneReg('PMCR_EL0'); } },
   ];
   log(`micro: ${tasks.length} tasks × ${REPS} repetitions × ${MICRO_MS} ms …`);
@@ -185,6 +243,7 @@ async function main(): Promise<void> {
   log('wait/notify round trip between two workers …');
   const rt = await roundTrips();
   const e = await engine();
+  const scaling = await measureScaling(SCALING_REPS, SCALING_WARM_MS, SCALING_MS, log);
 
   const fig = (name: string) => {
     const f = m.get(name);
@@ -213,14 +272,33 @@ async function main(): Promise<void> {
   measured.push(
     { name: 'rcu-quiescent', figure: fig('rcu-quiescent'), baseline: 'atomicsAddNs', label: 'RCU quiescent-state report (once per operation)' },
     { name: 'guest-access', figure: fig('guest-access'), baseline: 'atomicsAddNs', label: 'guest PMU access, hammer mix, trap path, one thread', target: ratioAtMost(5, 'atomicsAddNs') },
+    { name: 'guest-access-by-name', figure: fig('guest-access-by-name'), baseline: 'atomicsAddNs', label: 'guest PMU access, hammer mix, registers named at each access (API.md g.read(name))' },
     { name: 'engine-guest-access', figure: e.hammer, baseline: 'atomicsAddNs', label: 'guest PMU access, hammer, per engine pCPU worker' },
     { name: 'load-put', figure: fig('load-put'), baseline: 'atomicsAddNs', label: 'vcpu_load + put with the per-load check, same cluster', target: ratioAtMost(25, 'atomicsAddNs') },
     { name: 'load-put-cluster-change', figure: fig('load-put-cluster-change'), baseline: 'atomicsAddNs', label: 'vcpu_load + put, cluster change (check fires)' },
     { name: 'ioctl-get-one-reg', figure: fig('ioctl-get-one-reg'), baseline: 'atomicsAddNs', label: 'ioctl KVM_GET_ONE_REG (direct API)' },
     { name: 'engine-quantum-pinned', figure: e.pinned, baseline: 'oneWayWakeNs', label: 'engine quantum, pinned (KVM_RUN, idle guest)' },
+    {
+      name: 'quantum-bookkeeping',
+      figure: fig('quantum-bookkeeping'),
+      baseline: 'engine-quantum-pinned',
+      label: "pCPU loop's per-quantum bookkeeping (claim, statistics, placement)",
+      target: { limit: 0.1, text: '≤ 10 % of a pinned quantum' },
+    },
     { name: 'migration', figure: e.migration, baseline: 'oneWayWakeNs', label: 'migration between pCPU workers (ping-pong − pinned, per load)', target: ratioAtMost(1.5, 'oneWayWakeNs') },
     { name: 'bare-generator-step', figure: sim.bare, baseline: 'atomicsAddNs', label: `bare seeded generator step, ${BARE_THREADS} threads` },
   );
+  for (const kind of SCALING_KINDS) {
+    const base = scalingName(kind, kind === 'migrations' ? 2 : 1);
+    for (const w of SCALING_WORKERS) {
+      const f = scaling.figures.get(scalingName(kind, w));
+      if (!f) continue;
+      const what = kind === 'pinned-quanta' ? 'pinned quantum' : kind === 'migrations' ? 'migration' : 'guest PMU access (hammer)';
+      const m: Measured = { name: scalingName(kind, w), figure: f, baseline: base, label: `${what}, ${w} pCPU worker${w > 1 ? 's' : ''} (ns per op of the whole run; ratio = ${base} rate ÷ this rate)` };
+      // Issue 9: two workers run ≥ 1.6× the pinned quanta of one (ns per quantum ≤ 1/1.6).
+      measured.push(kind === 'pinned-quanta' && w === 2 ? { ...m, target: { limit: 1 / 1.6, text: '≥ 1.6× the quanta/s of 1 worker (ratio ≤ 0.625)' } } : m);
+    }
+  }
   for (const { case: c, figure, executions } of sim.sims) {
     measured.push({ name: c.name, figure, baseline: 'bare-generator-step', label: `sim step, ${c.label}, random, oracles off (${executions} executions)`, target: SIM_STEP_TARGET });
   }
@@ -245,6 +323,8 @@ async function main(): Promise<void> {
       ]),
     ),
   );
+  console.log(`\nscaling: ${SCALING_MS} ms counted after a ${SCALING_WARM_MS} ms warm-up, ${SCALING_REPS} runs a cell, median (min–max) and speed-up over 1 worker (migrations: over 2)`);
+  console.log(formatTable(['pCPU workers', 'pinned quanta/s', 'migrations/s', 'guest accesses/s (hammer)'], scalingTable(scaling)));
   console.log(
     `\nfloor: Atomics.add ${time(floor.atomicsAddNs)}, CAS lock ${time(floor.casLockNs)}, one-way wake ${time(floor.oneWayWakeNs)}; ` +
       `${REPS} repetitions a figure${quick ? ' (--quick)' : ''}; Node ${process.version}, ${(await import('node:os')).cpus().length} CPUs`,
