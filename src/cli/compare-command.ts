@@ -1,54 +1,63 @@
 /**
  * `vpmu-lab compare SCENARIO --designs A,B[,…]`: the same scenario and seeds under each
- * locking design (src/kvm/designs.ts), every repetition a run on real workers; one table
- * of medians with min–max and ratios to the first design (src/compare/compare-format.ts),
- * or one JSON document (`--json`: report/comparison.ts's `Comparison`), and with `--html
- * FILE` the page with its charts. Exit: 0 every repetition SUCCESS, 1 some repetition
- * FAILED (an oracle, a crash — listed under the table), 2 bad input, 130/143 on a signal.
+ * locking design of one axis (src/kvm/designs.ts), every repetition a run on real workers;
+ * one table of medians with min–max and ratios to the first design
+ * (src/compare/compare-format.ts), or one JSON document (`--json`: report/comparison.ts's
+ * `Comparison`), and with `--html FILE` the page with its charts. Exit: 0 every repetition
+ * passed, 1 some repetition FAILED (an oracle, a crash — listed under the table), 2 bad
+ * input, 130/143 on a signal.
  */
+import { resolve } from 'node:path';
 import { formatComparison } from '../compare/compare-format.js';
-import { ComparisonInterrupted, runComparison } from '../compare/compare-run.js';
+import { ComparisonInterrupted, resolveComparison, runComparison, type CompareProgress } from '../compare/compare-run.js';
 import type { RunSnapshot } from '../engine/run-handle.js';
-import { formatCount } from '../report/units.js';
-import { designOf } from '../kvm/designs.js';
 import { VpmuLabError } from '../host/errors.js';
+import { designOf } from '../kvm/designs.js';
 import { writeComparisonHtml } from '../report/html.js';
+import { formatCount } from '../report/units.js';
 import { intFlag, stringFlag, toJson, type ParsedArgs } from './args.js';
 import type { CommandContext } from './help.js';
 import { signalExitCode } from './run-command.js';
+import { checkWritable } from './output-path.js';
 import { scenarioFromArgs } from './scenario-arg.js';
+
+/** Default warm-up: the ping-pong scenarios here reach their steady rate only in their third second. */
+export const DEFAULT_WARMUP_MS = 3000;
 
 export async function compareCommand(args: ParsedArgs, ctx: CommandContext): Promise<number> {
   const names = args.lists.get('designs');
   if (!names) throw new VpmuLabError("--designs A,B[,…] is required (see 'vpmu-lab designs')");
-  const designs = [...new Set(names)].map(designOf);
+  const designs = names.map(designOf);
   const { spec } = scenarioFromArgs(args);
+  const path = args.positionals[0]!;
   const repeat = intFlag(args, 'repeat', 3, 1, 1000);
   const seed = intFlag(args, 'seed', 1, 0, 2 ** 31 - 1000);
   const jobs = intFlag(args, 'jobs', 1, 1, 64);
+  const warmupMs = intFlag(args, 'warmup', DEFAULT_WARMUP_MS, 0, 3600 * 1000);
   const html = stringFlag(args, 'html');
+  if (html) checkWritable('html', html);
+  const { base } = resolveComparison(spec, path, designs, warmupMs); // bad input ends here, before any run
   const live = !args.flags.has('quiet');
   const tty = process.stderr.isTTY === true;
   const total = repeat * designs.length;
-  if (live) process.stderr.write(`compare ${spec.name}: ${designs.map((d) => d.name).join(' vs ')}, ${repeat} repetition${repeat === 1 ? '' : 's'} each (${total} runs)\n`);
+  if (live) {
+    process.stderr.write(
+      `compare ${spec.name}: ${designs.map((d) => d.name).join(' vs ')} (${designs[0]!.axis}), ${repeat} repetition${repeat === 1 ? '' : 's'} each: ${total} runs of ${base.durationMs} ms (${warmupMs} ms warm-up)\n`,
+    );
+  }
   let comparison;
   try {
-    comparison = await runComparison(spec, args.positionals[0]!, {
+    comparison = await runComparison(spec, path, {
       designs,
       repeat,
       seed,
       jobs,
+      warmupMs,
       signal: ctx.signal,
       runOptions: runOptionsOf(args),
       // Live figures of the running repetition on a terminal; one line per finished run otherwise.
       liveMs: 500,
-      onProgress: live
-        ? (p) => {
-            if (p.live && !tty) return;
-            const line = p.live ? `  run ${p.done + 1}/${p.total}: ${p.design}, seed ${p.seed} — ${formatSnapshot(p.live)}` : `  ${p.done}/${p.total} runs: ${p.design}, seed ${p.seed} done`;
-            process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
-          }
-        : undefined,
+      onProgress: live ? (p) => progress(p, tty) : undefined,
     });
   } catch (e) {
     if (!(e instanceof ComparisonInterrupted)) throw e;
@@ -57,12 +66,20 @@ export async function compareCommand(args: ParsedArgs, ctx: CommandContext): Pro
     return signalExitCode(ctx.signal.reason);
   }
   if (live && tty) process.stderr.write('\r\x1b[2K');
+  console.log(args.flags.has('json') ? toJson(comparison) : formatComparison(comparison));
   if (html) {
     writeComparisonHtml(html, comparison);
-    if (live) process.stderr.write(`wrote ${html}\n`);
+    process.stderr.write(`wrote the HTML report to ${resolve(html)}\n`);
   }
-  console.log(args.flags.has('json') ? toJson(comparison) : formatComparison(comparison));
   return comparison.designs.some((d) => d.failedRepetitions > 0) ? 1 : 0;
+}
+
+function progress(p: CompareProgress, tty: boolean): void {
+  if (p.live && !tty) return;
+  const line = p.live
+    ? `  run ${p.done + 1}/${p.total}: ${p.design}, seed ${p.seed} — ${formatSnapshot(p.live)}`
+    : `  ${p.done}/${p.total} runs: ${p.design}, seed ${p.seed} ${p.verdict ?? ''}`.trimEnd();
+  process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
 }
 
 function formatSnapshot(s: RunSnapshot): string {

@@ -20,6 +20,8 @@ import type { CommandContext } from './help.js';
 import { scenarioFromArgs } from './scenario-arg.js';
 import { runAsComparison } from '../compare/aggregate.js';
 import { writeComparisonHtml } from '../report/html.js';
+import { resolve } from 'node:path';
+import { checkWritable } from './output-path.js';
 
 /** Ring size per thread under --record: 12 MB of shared memory each. */
 const RECORD_EVENTS_PER_THREAD = 1 << 20;
@@ -31,7 +33,9 @@ export function signalExitCode(signal: unknown): number {
 }
 
 export async function runCommand(args: ParsedArgs, ctx: CommandContext): Promise<number> {
-  const { spec, scenario: resolved } = scenarioFromArgs(args);
+  const { spec, scenario: resolved, design } = scenarioFromArgs(args);
+  const html = stringFlag(args, 'html');
+  if (html) checkWritable('html', html);
   // --seed is the placement policy's seed here (explore's --seed names its campaign).
   const scenario = args.flags.has('seed') ? { ...resolved, seed: intFlag(args, 'seed', 1, 0, 2 ** 31 - 1) } : resolved;
   const live = !args.flags.has('quiet');
@@ -69,13 +73,12 @@ export async function runCommand(args: ParsedArgs, ctx: CommandContext): Promise
         '\n',
     );
   }
-  const html = stringFlag(args, 'html');
-  if (html) {
-    writeComparisonHtml(html, runAsComparison(report, scenario));
-    if (live) process.stderr.write(`wrote ${html}\n`);
-  }
   if (args.flags.has('json')) console.log(toJson({ ...report, verdict: verdict.verdict, oracle: verdict.oracle, findings: verdict.findings }));
   else console.log(`${formatReport(report)}\n\n${formatVerdict(verdict, report.interrupted)}`);
+  if (html) {
+    writeComparisonHtml(html, runAsComparison(report, scenario, design));
+    process.stderr.write(`wrote the HTML report to ${resolve(html)}\n`);
+  }
   if (report.failure) {
     // Runs on real threads are not seed-deterministic: the same configuration again, or
     // recorded, so the sim can replay exactly what happened.

@@ -8,7 +8,7 @@ import { resolveScenario, type Scenario, type ScenarioSpec } from '../engine/sce
 import { specUnder } from '../compare/spec-under.js';
 import { unknownName, VpmuLabError } from '../host/errors.js';
 import { pmuListDesigns } from '../host/pmu-list.js';
-import { designNames, designOf } from '../kvm/designs.js';
+import { checkDesignApplies, designNames, designOf, type Design } from '../kvm/designs.js';
 import { readJsonFile } from '../host/validate.js';
 import { intFlag, stringFlag, type ParsedArgs } from './args.js';
 
@@ -25,19 +25,22 @@ function loadSpec(name: string): { spec: unknown; path: string } {
  * `--design NAME`: a locking design of the registry (its switches over the scenario's), or
  * an arm_pmus design the registry does not list (rcu-no-grace-period, broken on purpose).
  */
-function applyDesign(o: ScenarioSpec, name: string): void {
+function applyDesign(o: ScenarioSpec, name: string): Design | undefined {
   if (designNames.includes(name)) {
-    Object.assign(o, specUnder(o, designOf(name)));
+    const d = designOf(name);
+    Object.assign(o, specUnder(o, d));
     delete o.design;
+    return d;
   } else if ((pmuListDesigns as readonly string[]).includes(name)) {
     o.design = name as ScenarioSpec['design'];
   } else {
     throw unknownName('design', name, [...designNames, ...pmuListDesigns.filter((d) => !designNames.includes(d))]);
   }
+  return undefined;
 }
 
 /** The one positional scenario with the overriding options applied, validated. */
-export function scenarioFromArgs(args: ParsedArgs): { spec: ScenarioSpec; scenario: Scenario } {
+export function scenarioFromArgs(args: ParsedArgs): { spec: ScenarioSpec; scenario: Scenario; design?: Design } {
   if (args.positionals.length !== 1) {
     throw new VpmuLabError(`expected one scenario (${builtinScenarioNames.join(', ')} or a .json file)`);
   }
@@ -46,11 +49,13 @@ export function scenarioFromArgs(args: ParsedArgs): { spec: ScenarioSpec; scenar
   if (args.flags.has('duration')) o.durationMs = intFlag(args, 'duration', 0, 1, 24 * 3600 * 1000);
   if (args.flags.has('quanta')) o.quanta = intFlag(args, 'quanta', 0, 0, 2 ** 31 - 1);
   if (args.flags.has('profile')) o.profile = stringFlag(args, 'profile');
-  if (args.flags.has('design')) applyDesign(o, stringFlag(args, 'design')!);
+  const design = args.flags.has('design') ? applyDesign(o, stringFlag(args, 'design')!) : undefined;
   const bugs = args.lists.get('bug');
   const off = args.lists.get('no-oracle');
   if (off) o.oraclesOff = [...new Set([...(o.oraclesOff ?? []), ...off])];
   if (bugs) o.bugs = [...new Set([...(o.bugs ?? []), ...bugs])];
   if (args.flags.has('policy')) o.scheduler = { ...o.scheduler, policy: stringFlag(args, 'policy') as never };
-  return { spec: o, scenario: resolveScenario(o, path) };
+  const scenario = resolveScenario(o, path);
+  if (design) checkDesignApplies(design, o.name, scenario.profile.name, scenario.profile.attr5);
+  return { spec: o, scenario, ...(design ? { design } : {}) };
 }

@@ -3,15 +3,23 @@
  * each figure's median with min–max over the repetitions, and its ratio to the first
  * design's median. Pure: the reports are data, so the table, the JSON and the page all
  * come from the same numbers.
+ *
+ * What a figure is over, so that designs are compared on like terms:
+ * - the repetitions that passed — a failed run ends at its failure, and its few
+ *   milliseconds would read as a design hundreds of times slower (all of them only when
+ *   every repetition failed, with a note);
+ * - throughput after the warm-up: the run's series intervals that begin at or after
+ *   `warmupMs` (a run that ended within the warm-up gives its whole-run rates, with a note);
+ * - lock_stat and grace periods over the whole run (threads count them privately, so
+ *   there is no reading at the warm-up's end), per second of the whole run.
  */
 import { histogramPercentile, type LockStatRow } from '../check/lock-stat.js';
 import { verdictOf } from '../check/verdict.js';
 import type { RunReport } from '../engine/report.js';
 import type { Scenario } from '../engine/scenario.js';
 import type { Design } from '../kvm/designs.js';
-import type { Comparison, DesignFigures, Histogram, LockClassFigures, Spread } from '../report/comparison.js';
+import type { Comparison, DesignFigures, Histogram, LockClassFigures, Spread, TimeSeries } from '../report/comparison.js';
 import { median, spreadOf } from '../report/spread.js';
-
 
 function withRatio(s: Spread, base: Spread | undefined): Spread {
   return base && base.median !== 0 ? { ...s, ratio: s.median / base.median } : s;
@@ -24,6 +32,24 @@ function sumHistograms(hs: readonly (readonly number[])[]): Histogram {
 }
 
 const perSec = (n: number, r: RunReport) => (r.elapsedMs > 0 ? (n * 1000) / r.elapsedMs : 0);
+
+type Rates = RunReport['rates'];
+const SERIES_OF: Readonly<Record<keyof Rates, keyof Omit<TimeSeries, 'intervalMs'>>> = {
+  loads: 'loadsPerSec',
+  migrations: 'migrationsPerSec',
+  guestAccesses: 'guestAccessesPerSec',
+  ioctls: 'ioctlsPerSec',
+};
+
+/** The run's rates over its intervals that begin at or after `warmupMs`; undefined if there are none. */
+export function ratesAfterWarmup(r: RunReport, warmupMs: number): Rates | undefined {
+  const s = r.series;
+  const first = s.intervalMs > 0 ? Math.ceil(warmupMs / s.intervalMs) : Infinity;
+  const n = s.loadsPerSec.length - first;
+  if (!(n > 0)) return undefined;
+  const mean = (k: keyof Rates) => s[SERIES_OF[k]].slice(first).reduce((a, b) => a + b, 0) / n;
+  return { loads: mean('loads'), migrations: mean('migrations'), guestAccesses: mean('guestAccesses'), ioctls: mean('ioctls') };
+}
 
 /** The RCU row: read-side sections as acquisitions, grace periods as contentions, their latency as waits (check/lock-stat.ts). */
 const rcuRow = (r: RunReport): LockStatRow | undefined => r.lockStat.find((c) => c.class === 'rcu');
@@ -42,43 +68,58 @@ function lockClass(cls: string, reports: readonly RunReport[]): LockClassFigures
     holdP50Ns: of((x) => histogramPercentile(x.holdHistogram, 0.5, x.holdMax)),
     holdP99Ns: of((x) => histogramPercentile(x.holdHistogram, 0.99, x.holdMax)),
     holdMaxNs: of((x) => x.holdMax),
+    holdSamples: of((x) => x.holdSamples),
     waitHistogram: sumHistograms(rows.flatMap((row) => (row ? [row.waitHistogram] : []))),
   };
 }
 
-/** One design's figures over its repetitions (in seed order). */
-export function designFigures(d: Design, reports: readonly RunReport[]): DesignFigures {
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+/** One design's figures over its repetitions (in seed order); `warmupMs` as in the module comment. */
+export function designFigures(d: Design, reports: readonly RunReport[], warmupMs: number): DesignFigures {
   if (reports.length === 0) throw new Error(`design ${d.name}: no repetition finished`);
-  const classes = [...new Set(reports.flatMap((r) => r.lockStat.map((c) => c.class)))];
-  const rates = reports.map((r) => r.rates.loads);
-  // The time series shown is the median repetition's (by loads/s), not an average of runs.
-  const mid = median(rates);
-  const shown = reports.reduce((best, r) => (Math.abs(r.rates.loads - mid) < Math.abs(best.rates.loads - mid) ? r : best));
   const failures = reports.flatMap((r) => {
     const v = verdictOf(r);
     return v.verdict === 'FAILURE' ? [{ seed: r.seed, oracle: v.oracle ?? 'engine-failure', message: v.reason ?? r.failure?.message ?? '' }] : [];
   });
-  const gp = reports.map((r) => rcuRow(r));
+  const failed = new Set(failures.map((f) => f.seed));
+  const passed = reports.filter((r) => !failed.has(r.seed));
+  const measured = passed.length > 0 ? passed : reports;
+  const notes: string[] = [];
+  if (passed.length === 0) notes.push(`every repetition failed: its figures are of runs that ended at their failure`);
+  else if (failures.length > 0) notes.push(`${plural(failures.length, 'failed repetition')} left out of the figures`);
+  const rates = measured.map((r) => ratesAfterWarmup(r, warmupMs) ?? r.rates);
+  const whole = measured.filter((r) => ratesAfterWarmup(r, warmupMs) === undefined).length;
+  if (whole > 0 && warmupMs > 0) notes.push(`${plural(whole, 'repetition')} ended within the ${warmupMs} ms warm-up: whole-run throughput`);
+  const classes = [...new Set(measured.flatMap((r) => r.lockStat.map((c) => c.class)))];
+  // The time series shown is the median repetition's (by loads/s), not an average of runs.
+  const mid = median(rates.map((x) => x.loads));
+  const shown = measured[rates.reduce((best, x, k) => (Math.abs(x.loads - mid) < Math.abs(rates[best]!.loads - mid) ? k : best), 0)]!;
+  const gp = measured.map(rcuRow);
   const gpPercentile = (q: number) => gp.map((row) => (row ? histogramPercentile(row.waitHistogram, q, row.waitMax) : 0));
+  const swaps = (r: RunReport) => r.vcpus.reduce((n, v) => n + v.host.swaps.loads, 0);
   return {
     design: d.name,
     summary: d.summary,
-    loadsPerSec: spreadOf(rates),
-    migrationsPerSec: spreadOf(reports.map((r) => r.rates.migrations)),
-    guestAccessesPerSec: spreadOf(reports.map((r) => r.rates.guestAccesses)),
-    ioctlsPerSec: spreadOf(reports.map((r) => r.rates.ioctls)),
-    gracePeriodsPerSec: spreadOf(reports.map((r) => perSec(rcuRow(r)?.contentions ?? 0, r))),
+    loadsPerSec: spreadOf(rates.map((x) => x.loads)),
+    migrationsPerSec: spreadOf(rates.map((x) => x.migrations)),
+    guestAccessesPerSec: spreadOf(rates.map((x) => x.guestAccesses)),
+    ioctlsPerSec: spreadOf(rates.map((x) => x.ioctls)),
+    contextSwapsPerSec: spreadOf(measured.map((r) => perSec(swaps(r), r))),
+    gracePeriodsPerSec: spreadOf(measured.map((r) => perSec(rcuRow(r)?.contentions ?? 0, r))),
     gracePeriodP50Ns: spreadOf(gpPercentile(0.5)),
     gracePeriodP99Ns: spreadOf(gpPercentile(0.99)),
     gracePeriodHistogram: sumHistograms(gp.map((row) => row?.waitHistogram ?? [])),
-    lockStat: classes.map((cls) => lockClass(cls, reports)),
+    lockStat: classes.map((cls) => lockClass(cls, measured)),
+    measuredRepetitions: measured.length,
+    notes,
     failedRepetitions: failures.length,
     failures,
     series: shown.series,
   };
 }
 
-const RATIO_FIELDS = ['loadsPerSec', 'migrationsPerSec', 'guestAccessesPerSec', 'ioctlsPerSec', 'gracePeriodsPerSec', 'gracePeriodP50Ns', 'gracePeriodP99Ns'] as const;
+const RATIO_FIELDS = ['loadsPerSec', 'migrationsPerSec', 'guestAccessesPerSec', 'ioctlsPerSec', 'contextSwapsPerSec', 'gracePeriodsPerSec', 'gracePeriodP50Ns', 'gracePeriodP99Ns'] as const;
 const CLASS_RATIO_FIELDS = ['acquisitions', 'contentions', 'waitP50Ns', 'waitP99Ns', 'waitMaxNs', 'holdP50Ns', 'holdP99Ns', 'holdMaxNs'] as const;
 
 /** Every design's figures as ratios to the first design's medians. */
@@ -101,9 +142,12 @@ export function withRatios(rows: readonly DesignFigures[]): DesignFigures[] {
 
 export interface ComparisonInput {
   readonly scenario: string;
+  readonly source?: string;
   readonly host: string;
   readonly profile: string;
+  /** Each run's length, warm-up included. */
   readonly durationMs: number;
+  readonly warmupMs: number;
   readonly seeds: readonly number[];
   readonly runOptions?: readonly string[];
   /** Per design (in the order given), its repetitions' reports in seed order. */
@@ -113,19 +157,21 @@ export interface ComparisonInput {
 export function buildComparison(input: ComparisonInput, generatedAt = new Date()): Comparison {
   return {
     scenario: input.scenario,
+    ...(input.source ? { source: input.source } : {}),
     host: input.host,
     profile: input.profile,
     durationMs: input.durationMs,
+    warmupMs: input.warmupMs,
     repeat: input.seeds.length,
     seeds: input.seeds,
     ...(input.runOptions ? { runOptions: input.runOptions } : {}),
-    designs: withRatios(input.runs.map((r) => designFigures(r.design, r.reports))),
+    designs: withRatios(input.runs.map((r) => designFigures(r.design, r.reports, input.warmupMs))),
     generatedAt: generatedAt.toISOString(),
   };
 }
 
-/** One run as a comparison of one design — the scenario as configured (`run --html`). */
-export function runAsComparison(report: RunReport, s: Scenario): Comparison {
-  const asConfigured: Design = { name: report.design, axis: 'arm_pmus', summary: `the scenario as configured: profile ${report.profile}, arm_pmus ${report.design}`, switches: {} };
-  return buildComparison({ scenario: report.scenario, host: report.host, profile: report.profile, durationMs: s.durationMs, seeds: [report.seed], runs: [{ design: asConfigured, reports: [report] }] });
+/** One run as a comparison of one design (`run --html`): `design`, the one given with --design, else the scenario as configured. */
+export function runAsComparison(report: RunReport, s: Scenario, design?: Design): Comparison {
+  const asConfigured: Design = design ?? { name: report.design, axis: 'arm_pmus', summary: `the scenario as configured: profile ${report.profile}, arm_pmus ${report.design}`, switches: {} };
+  return buildComparison({ scenario: report.scenario, host: report.host, profile: report.profile, durationMs: s.durationMs, warmupMs: 0, seeds: [report.seed], runs: [{ design: asConfigured, reports: [report] }] });
 }

@@ -11,11 +11,13 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { releaseProxy } from 'comlink';
 import { Piscina } from 'piscina';
 import { connectRun, type RunSnapshot } from '../engine/run-handle.js';
-import { resolveScenario, type ScenarioSpec } from '../engine/scenario.js';
+import { resolveScenario, type Scenario, type ScenarioSpec } from '../engine/scenario.js';
+import { VpmuLabError } from '../host/errors.js';
 import type { RunReport } from '../engine/report.js';
 import { workerPath } from '../engine/worker-path.js';
 import { checkDesignApplies, type Design } from '../kvm/designs.js';
 import type { Comparison } from '../report/comparison.js';
+import { verdictOf } from '../check/verdict.js';
 import { buildComparison } from './aggregate.js';
 import { specUnder } from './spec-under.js';
 
@@ -34,6 +36,8 @@ export interface CompareOptions {
   readonly repeat: number;
   /** The first repetition's seed; repetition r runs with seed + r under every design. */
   readonly seed: number;
+  /** Added before the scenario's duration and left out of the throughput figures (aggregate.ts). */
+  readonly warmupMs: number;
   /** Repetitions running at once (default 1: measured one at a time). */
   readonly jobs?: number;
   readonly signal?: AbortSignal;
@@ -51,6 +55,8 @@ export interface CompareProgress {
   readonly seed: number;
   /** The running repetition so far; absent when it has just ended. */
   readonly live?: RunSnapshot;
+  /** A repetition that just ended: its verdict. */
+  readonly verdict?: 'SUCCESS' | 'FAILURE';
 }
 
 /**
@@ -75,12 +81,37 @@ async function runRepetition(pool: Piscina, task: Omit<RepetitionTask, 'port'>, 
   }
 }
 
-export async function runComparison(spec: ScenarioSpec, path: string, opts: CompareOptions): Promise<Comparison> {
-  const base = resolveScenario(spec, path);
-  for (const d of opts.designs) {
-    checkDesignApplies(d, spec.name, base.profile.name, base.profile.attr5);
-    resolveScenario(specUnder(spec, d), path); // every design's scenario is valid before anything runs
+/**
+ * Refuses a comparison whose designs are not of one axis, or name a design twice: a column
+ * must differ from the first in exactly what its design names.
+ */
+export function checkDesigns(designs: readonly Design[]): void {
+  if (designs.length === 0) throw new VpmuLabError('no design to compare');
+  const twice = designs.find((d, i) => designs.findIndex((x) => x.name === d.name) !== i);
+  if (twice) throw new VpmuLabError(`design ${twice.name} is named twice`);
+  const other = designs.find((d) => d.axis !== designs[0]!.axis);
+  if (other) {
+    throw new VpmuLabError(
+      `designs of one axis at a time: ${designs[0]!.name} is ${designs[0]!.axis}, ${other.name} is ${other.axis} — the other axes stay at the scenario's profile (pass --profile to change it)`,
+    );
   }
+}
+
+/** The scenario as every design runs it: warm-up added to the duration, each design's switches valid. */
+export function resolveComparison(spec: ScenarioSpec, path: string, designs: readonly Design[], warmupMs: number): { base: Scenario; spec: ScenarioSpec } {
+  checkDesigns(designs);
+  const first = resolveScenario(spec, path);
+  const run: ScenarioSpec = { ...spec, durationMs: first.durationMs + warmupMs };
+  const base = resolveScenario(run, path);
+  for (const d of designs) {
+    checkDesignApplies(d, spec.name, base.profile.name, base.profile.attr5);
+    resolveScenario(specUnder(run, d), path); // every design's scenario is valid before anything runs
+  }
+  return { base, spec: run };
+}
+
+export async function runComparison(given: ScenarioSpec, path: string, opts: CompareOptions): Promise<Comparison> {
+  const { base, spec } = resolveComparison(given, path, opts.designs, opts.warmupMs);
   const seeds = Array.from({ length: opts.repeat }, (_, r) => opts.seed + r);
   const jobs = opts.jobs ?? 1;
   const pool = new Piscina({ filename: workerPath('compare'), minThreads: jobs, maxThreads: jobs, idleTimeout: Infinity });
@@ -100,7 +131,7 @@ export async function runComparison(spec: ScenarioSpec, path: string, opts: Comp
       if (report.interrupted) return; // a partial run is no repetition
       reports[k]!.push(report);
       done++;
-      opts.onProgress?.({ done, total, design: d.name, seed });
+      opts.onProgress?.({ done, total, design: d.name, seed, verdict: verdictOf(report).verdict });
     }
   };
   try {
@@ -112,9 +143,11 @@ export async function runComparison(spec: ScenarioSpec, path: string, opts: Comp
   reports.forEach((rs) => rs.sort((a, b) => a.seed - b.seed));
   return buildComparison({
     scenario: spec.name,
+    ...(path.endsWith('.json') ? { source: path } : {}),
     host: base.topology.name,
     profile: base.profile.name,
     durationMs: base.durationMs,
+    warmupMs: opts.warmupMs,
     seeds,
     ...(opts.runOptions ? { runOptions: opts.runOptions } : {}),
     runs: opts.designs.map((design, k) => ({ design, reports: reports[k]! })),

@@ -53,6 +53,6 @@ export function designOf(name: string): Design {
 export function checkDesignApplies(d: Design, scenario: string, profileName: string, attr5: Attr5): void {
   if (!d.needs || d.needs === attr5) return;
   throw new VpmuLabError(
-    `design ${d.name} (${d.axis}) does not apply to scenario ${scenario}: it needs a profile whose attribute 5 is ${d.needs}, and ${profileName}'s is ${attr5} — pick a scenario with that profile, or pass --profile`,
+    `design ${d.name} (${d.axis}) does not apply to scenario ${scenario}: it needs a profile whose attribute 5 is ${d.needs}, and ${profileName}'s is ${attr5} — pick a scenario with that profile (${d.needs === 'enable-partition' ? 'e.g. partition-pingpong' : 'e.g. fixed-pingpong or pmu-list-race'})`,
   );
 }

@@ -29,6 +29,8 @@ export interface LockClassFigures {
   readonly holdP50Ns: Spread;
   readonly holdP99Ns: Spread;
   readonly holdMaxNs: Spread;
+  /** Holds timed (one in eight acquisitions on workers): 0 means the hold figures are no data. */
+  readonly holdSamples: Spread;
   /** Wait times summed over the repetitions. */
   readonly waitHistogram: Histogram;
 }
@@ -50,11 +52,17 @@ export interface DesignFigures {
   readonly migrationsPerSec: Spread;
   readonly guestAccessesPerSec: Spread;
   readonly ioctlsPerSec: Spread;
+  /** Partitioned PMU (spec §6.4): loads that swapped the guest's context into the hardware, per second. */
+  readonly contextSwapsPerSec: Spread;
   readonly gracePeriodsPerSec: Spread;
   readonly gracePeriodP50Ns: Spread;
   readonly gracePeriodP99Ns: Spread;
   readonly gracePeriodHistogram: Histogram;
   readonly lockStat: readonly LockClassFigures[];
+  /** How many repetitions the figures are over: the ones that passed (all of them when every one failed). */
+  readonly measuredRepetitions: number;
+  /** Context a reader needs, e.g. failed repetitions left out, a run that ended within the warm-up. */
+  readonly notes: readonly string[];
   /** Repetitions whose verdict was FAILURE, and each failure's oracle (or kind) and seed. */
   readonly failedRepetitions: number;
   readonly failures: readonly { readonly seed: number; readonly oracle: string; readonly message: string }[];
@@ -63,9 +71,14 @@ export interface DesignFigures {
 
 export interface Comparison {
   readonly scenario: string;
+  /** The SCENARIO argument when it was a file (a rerun command names the file, not the scenario's name). */
+  readonly source?: string;
   readonly host: string;
   readonly profile: string;
+  /** Each run's length, warm-up included. */
   readonly durationMs: number;
+  /** The first warmupMs of each run are left out of the throughput figures (lock_stat covers the whole run). */
+  readonly warmupMs: number;
   readonly repeat: number;
   /** The seeds of the repetitions, the same for every design. */
   readonly seeds: readonly number[];

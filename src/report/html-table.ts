@@ -56,7 +56,7 @@ export function comparisonTable(c: Comparison): string {
     const failed = d.failedRepetitions > 0;
     return (
       `<tr${failed ? ' class="failed"' : ''}>` +
-      `<th scope="row"><span class="design">${escapeHtml(d.design)}</span><span class="summary">${escapeHtml(d.summary)}</span></th>` +
+      `<th scope="row"><span class="design">${escapeHtml(d.design)}</span><span class="summary">${escapeHtml(d.summary)}</span>${d.notes.map((n) => `<span class="summary note">note: ${escapeHtml(n)}</span>`).join('')}</th>` +
       `<td class="num verdict">${d.failedRepetitions} / ${c.repeat}</td>` +
       cells(d, DESIGN_COLUMNS) +
       '</tr>'

@@ -27,6 +27,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
 .median { display: block; font-weight: 600; }
 .spread, .ratio, .summary { display: block; font-size: 12px; color: #666; }
 .summary { font-weight: normal; max-width: 22em; }
+.note { color: #a15c00; }
 .design { font-weight: 600; }
 .none { color: #999; }
 tr.failed th, tr.failed .verdict, table.failed td, p.failed { color: #c0162b; }
@@ -61,7 +62,7 @@ function metaLine(c: Comparison): string {
     `scenario ${c.scenario}`,
     `host ${c.host}`,
     `profile ${c.profile}`,
-    `${formatNs(c.durationMs * 1e6)} per run`,
+    `${formatNs(c.durationMs * 1e6)} per run${c.warmupMs > 0 ? ` (throughput after a ${formatNs(c.warmupMs * 1e6)} warm-up)` : ''}`,
     `${c.repeat} repetition${c.repeat === 1 ? '' : 's'}`,
     `seed${c.seeds.length === 1 ? '' : 's'} ${c.seeds.join(', ')}`,
     `generated ${c.generatedAt}`,

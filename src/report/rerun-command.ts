@@ -7,5 +7,5 @@ import type { Comparison } from './comparison.js';
  */
 export function rerunCommand(c: Comparison, design: string, seed: number): string {
   const extra = (c.runOptions ?? []).map((o) => ` ${o}`).join('');
-  return `vpmu-lab run ${c.scenario} --design ${design} --seed ${seed} --duration ${c.durationMs}${extra}`;
+  return `vpmu-lab run ${c.source ?? c.scenario} --design ${design} --seed ${seed} --duration ${c.durationMs}${extra}`;
 }

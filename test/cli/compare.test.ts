@@ -19,12 +19,13 @@ describe('vpmu-lab compare', () => {
   it('mutex vs rcu on pmu-list-race: the same seeds, a column each, grace periods only under RCU, ratios to the first', () => {
     const out = mkdtempSync(join(tmpdir(), 'compare-'));
     const html = join(out, 'report.html');
-    const r = cli('compare', 'pmu-list-race', '--designs', 'mutex,rcu', '--repeat', '2', '--duration', '300', '--json', '--quiet', '--html', html);
-    expect(r.stderr).toBe('');
+    const r = cli('compare', 'pmu-list-race', '--designs', 'mutex,rcu', '--repeat', '2', '--warmup', '200', '--duration', '300', '--json', '--quiet', '--html', html);
+    expect(r.stderr).toBe(`wrote the HTML report to ${html}\n`);
     expect(r.status).toBe(0);
     const c = JSON.parse(r.stdout) as Comparison;
     expect(c.designs.map((d) => d.design)).toEqual(['mutex', 'rcu']);
     expect(c.seeds).toEqual([1, 2]);
+    expect([c.warmupMs, c.durationMs]).toEqual([200, 500]); // each run: the warm-up, then the duration
     const [mutex, rcu] = c.designs;
     for (const d of c.designs) {
       expect(d.loadsPerSec.median).toBeGreaterThan(0);
@@ -45,7 +46,7 @@ describe('vpmu-lab compare', () => {
   });
 
   it('a design that fails an oracle fails the comparison, and the table says which seed and how to rerun it', () => {
-    const r = cli('compare', 'fixed-pingpong', '--designs', 'check-cycle-only,check-none', '--repeat', '1', '--duration', '300', '--quiet');
+    const r = cli('compare', 'fixed-pingpong', '--designs', 'check-cycle-only,check-none', '--repeat', '1', '--warmup', '0', '--duration', '300', '--quiet');
     expect(r.status).toBe(1);
     const lines = r.stdout.split('\n');
     expect(lines.find((l) => l.startsWith('figure'))).toMatch(/^figure\s+check-cycle-only\s+check-none$/);
@@ -62,9 +63,21 @@ describe('vpmu-lab compare', () => {
     const unknown = cli('compare', 'hammer', '--designs', 'mutex,nope');
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/unknown design "nope"; valid designs: mutex, rcu, rcu-memb, check-probe/);
+    const twice = cli('compare', 'hammer', '--designs', 'mutex,mutex');
+    expect(twice.status).toBe(2);
+    expect(twice.stderr).toMatch(/design mutex is named twice/);
+    const mixed = cli('compare', 'fixed-pingpong', '--designs', 'mutex,check-cycle-only');
+    expect(mixed.status).toBe(2);
+    expect(mixed.stderr).toMatch(/designs of one axis at a time: mutex is arm_pmus, check-cycle-only is per-load check/);
+    const html = cli('compare', 'hammer', '--designs', 'mutex,rcu', '--html', '/nonexistent-dir/r.html');
+    expect(html.status).toBe(2);
+    expect(html.stderr).toMatch(/--html \/nonexistent-dir\/r.html: cannot write there/);
     const wrong = cli('compare', 'hammer', '--designs', 'check-probe,check-cycle-only');
     expect(wrong.status).toBe(2);
     expect(wrong.stderr).toMatch(/design check-probe \(per-load check\) does not apply to scenario hammer: it needs a profile whose attribute 5 is fixed-counters-only/);
+    const run = cli('run', 'hammer', '--design', 'check-none');
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/design check-none \(per-load check\) does not apply to scenario hammer/);
     const none = cli('compare', 'hammer');
     expect(none.status).toBe(2);
     expect(none.stderr).toMatch(/--designs A,B\[,…\] is required/);
@@ -94,12 +107,12 @@ describe('vpmu-lab compare', () => {
     expect(list.find((d) => d.name === 'rcu-memb')).toMatchObject({ axis: 'arm_pmus', switches: { pmuListDesign: 'rcu-memb' } });
   });
 
-  it('run --html writes the same page for one run', () => {
+  it('run --html writes the same page for one run, named by its --design', () => {
     const html = join(mkdtempSync(join(tmpdir(), 'run-html-')), 'run.html');
-    const r = cli('run', 'hammer', '--duration', '300', '--quiet', '--html', html);
+    const r = cli('run', 'fixed-pingpong', '--design', 'check-cycle-only', '--duration', '300', '--quiet', '--html', html);
     expect(r.status).toBe(0);
     const page = readFileSync(html, 'utf8');
-    expect(page).toContain('hammer');
+    expect(page).toContain('vpmu-lab run: fixed-pingpong (check-cycle-only)'); // the design given, not the list design
     expect(page).toMatch(/<canvas/);
   });
 });

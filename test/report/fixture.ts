@@ -63,6 +63,7 @@ function lockClass(rand: () => number, cls: string, acquisitions: number, center
     holdP50Ns: spread(180, 0.05, base?.holdP50Ns.median),
     holdP99Ns: spread(900, 0.15, base?.holdP99Ns.median),
     holdMaxNs: spread(7400, 0.4, base?.holdMaxNs.median),
+    holdSamples: spread(Math.round(acquisitions / 8), 0.04, base?.holdSamples.median),
     waitHistogram: bell(rand, contentions * 5, center, 1.6),
   };
 }
@@ -79,6 +80,7 @@ function design(rand: () => number, s: Shape, repeat: number, first?: DesignFigu
     migrationsPerSec: spread(migrations, 0.05, first?.migrationsPerSec.median),
     guestAccessesPerSec: spread(s.accesses, 0.02, first?.guestAccessesPerSec.median),
     ioctlsPerSec: spread(ioctls, 0.06, first?.ioctlsPerSec.median),
+    contextSwapsPerSec: ZERO,
     gracePeriodsPerSec: spread(s.gracePeriodsPerSec, 0.1, first?.gracePeriodsPerSec.median),
     gracePeriodP50Ns: g === undefined ? ZERO : spread(2 ** (g + 0.4), 0.08, first?.gracePeriodP50Ns.median),
     gracePeriodP99Ns: g === undefined ? ZERO : spread(2 ** (g + 2.6), 0.2, first?.gracePeriodP99Ns.median),
@@ -88,6 +90,8 @@ function design(rand: () => number, s: Shape, repeat: number, first?: DesignFigu
       ...LOCKS.map((cls, i) => lockClass(rand, cls, Math.round(((4000 + 1500 * i) * s.loads) / 182_000), 9 + i + (s.loads - 182_000) / 100_000, baseLock(cls))),
       lockClass(rand, s.listLock, s.loads * 2, s.listWaitCenter, baseLock(s.listLock)),
     ],
+    measuredRepetitions: repeat - new Set(s.failures.map((f) => f.seed)).size,
+    notes: s.failures.length > 0 ? [`${new Set(s.failures.map((f) => f.seed)).size} failed repetitions left out of the figures`] : [],
     failedRepetitions: new Set(s.failures.map((f) => f.seed)).size,
     failures: s.failures,
     series: {
@@ -124,7 +128,7 @@ export function realisticComparison(): Comparison {
   ];
   const designs: DesignFigures[] = [];
   for (const s of shapes) designs.push(design(rand, s, repeat, designs[0]));
-  return { scenario: 'pmu-list-race', host: 'rk3588', profile: 'fixed-counters-only', durationMs: 2000, repeat, seeds: [1, 2, 3, 4, 5], designs, generatedAt: '2026-11-30T10:00:00.000Z' };
+  return { scenario: 'pmu-list-race', host: 'rk3588', profile: 'fixed-counters-only', durationMs: 2000, warmupMs: 500, repeat, seeds: [1, 2, 3, 4, 5], designs, generatedAt: '2026-11-30T10:00:00.000Z' };
 }
 
 /** One bare design with nothing recorded but the given series. */
@@ -136,11 +140,14 @@ function bareDesign(name: string, samples: number[]): DesignFigures {
     migrationsPerSec: ZERO,
     guestAccessesPerSec: ZERO,
     ioctlsPerSec: ZERO,
+    contextSwapsPerSec: ZERO,
     gracePeriodsPerSec: ZERO,
     gracePeriodP50Ns: ZERO,
     gracePeriodP99Ns: ZERO,
     gracePeriodHistogram: { counts: [] },
     lockStat: [],
+    measuredRepetitions: 1,
+    notes: [],
     failedRepetitions: 0,
     failures: [],
     series: { intervalMs: 100, loadsPerSec: samples, migrationsPerSec: samples, guestAccessesPerSec: samples, ioctlsPerSec: samples },
@@ -154,6 +161,7 @@ export function sparseComparison(): Comparison {
     host: 'rk3588',
     profile: 'mainline',
     durationMs: 150,
+    warmupMs: 0,
     repeat: 1,
     seeds: [7],
     designs: [bareDesign('mutex', []), bareDesign('rcu', [1200])],
