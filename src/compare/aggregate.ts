@@ -91,6 +91,8 @@ export function designFigures(d: Design, reports: readonly RunReport[], warmupMs
   const rates = measured.map((r) => ratesAfterWarmup(r, warmupMs) ?? r.rates);
   const whole = measured.filter((r) => ratesAfterWarmup(r, warmupMs) === undefined).length;
   if (whole > 0 && warmupMs > 0) notes.push(`${plural(whole, 'repetition')} ended within the ${warmupMs} ms warm-up: whole-run throughput`);
+  const partial = measured.filter((r) => r.lockStatMissing.length > 0);
+  if (partial.length > 0) notes.push(`lock_stat of ${plural(partial.length, 'repetition')} lacks terminated threads (${[...new Set(partial.flatMap((r) => r.lockStatMissing))].join(', ')})`);
   const classes = [...new Set(measured.flatMap((r) => r.lockStat.map((c) => c.class)))];
   // The time series shown is the median repetition's (by loads/s), not an average of runs.
   const mid = median(rates.map((x) => x.loads));

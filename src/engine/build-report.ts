@@ -21,7 +21,7 @@ export function buildReport(
   /** `series` absent: the driver does not sample (the sim), an empty series with intervalMs 0. */
   run: { elapsedMs: number; interrupted: boolean; failure: RunReport['failure']; series?: TimeSeries },
   /** What the driver's lockdep and lock_stat saw. */
-  sync: { lockStat: LockStatRow[]; unit: RunReport['lockStatUnit']; lockdep: LockdepGraph },
+  sync: { lockStat: LockStatRow[]; unit: RunReport['lockStatUnit']; lockdep: LockdepGraph; missing?: string[] },
 ): RunReport {
   const total = (stat: number) => Number(control.total(stat));
   const perSec = (n: number) => (run.elapsedMs > 0 ? (n * 1000) / run.elapsedMs : 0);
@@ -96,6 +96,7 @@ export function buildReport(
     }),
     lockStat: sync.lockStat,
     lockStatUnit: sync.unit,
+    lockStatMissing: sync.missing ?? [],
     lockdep: sync.lockdep.toJSON(),
     invariants: {
       item4GuestEntryOutsideSupportedCpus: total(STAT.ITEM4),

@@ -263,6 +263,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
   opts.inspect?.(world);
   return buildReport(s, world, control, names, { elapsedMs, interrupted, failure, series }, {
     lockStat: sumRows(reports.filter((r) => r !== undefined).map((r) => r.lockStat)),
+    missing: names.filter((_, slot) => reports[slot] === undefined),
     unit: 'ns',
     lockdep: sharedLockdepGraph(control.syncWords(), { seed: s.seed, threads: names, locks: world.locks }),
   });

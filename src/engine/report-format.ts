@@ -137,6 +137,7 @@ function formatSync(r: RunReport): string[] {
   const edges = g.edges().map((e) => `${e.from} → ${e.to}`);
   return [
     ...formatLockStat(r.lockStat, r.lockStatUnit),
+    ...(r.lockStatMissing.length > 0 ? [`  (without ${r.lockStatMissing.join(', ')}: terminated before reporting its figures)`] : []),
     `lockdep: ${edges.length > 0 ? edges.join(', ') : 'no nested locking'}`,
     ...g.cycles().flatMap(formatCycle),
   ];

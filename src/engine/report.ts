@@ -86,6 +86,11 @@ export interface RunReport {
   lockStat: LockStatRow[];
   /** The unit of lockStat's times: real ns on workers, virtual ns in the sim. */
   lockStatUnit: 'ns' | 'virtual ns';
+  /**
+   * Threads whose lock_stat is not in `lockStat`: each thread sends its figures in its final
+   * report, so a thread that was terminated (a fault, a hang at the stop) never did.
+   */
+  lockStatMissing: string[];
   /** The run's lock class dependencies, first origins included (`LockdepGraph.fromJSON`). */
   lockdep: LockdepJson;
   /** spec §8 items the engine checks while running. */

@@ -27,6 +27,7 @@ function report(seed: number, loadsPerSec: number, opts: { gracePeriods?: number
     elapsedMs: 2000,
     rates: { loads: loadsPerSec * 0.55, migrations: loadsPerSec * 0.055, guestAccesses: loadsPerSec * 55, ioctls: 27.5 },
     lockStat,
+    lockStatMissing: [],
     vcpus: [],
     series: { intervalMs: 1000, loadsPerSec: ramp(loadsPerSec), migrationsPerSec: ramp(loadsPerSec / 10), guestAccessesPerSec: ramp(loadsPerSec * 100), ioctlsPerSec: ramp(50) },
     ...(opts.failure ? { failure: { kind: 'worker-crash', oracle: opts.failure, message: `boom ${seed}` } } : {}),

@@ -4,6 +4,7 @@
  * the watchdog, which says who holds which lock and who waits for it.
  */
 import { describe, expect, it } from 'vitest';
+import { formatReport } from '../../src/engine/report-format.js';
 import { runScenario } from '../../src/engine/coordinator.js';
 import { resolveScenario } from '../../src/engine/scenario.js';
 
@@ -22,6 +23,9 @@ describe('engine faults', () => {
     expect(r.failure).toMatchObject({ kind: 'worker-exit', thread: 'pcpu3' });
     expect(r.failure!.message).toMatch(/pcpu3 exited unexpectedly/);
     expect(r.totals.loads).toBeGreaterThan(0);
+    // Its lock_stat went with it, and the report says so rather than showing a quiet total.
+    expect(r.lockStatMissing).toEqual(['pcpu3']);
+    expect(formatReport(r)).toMatch(/without pcpu3: terminated before reporting its figures/);
     // The flight recorder's tail: every thread's synchronisation events, merged in order.
     const trace = r.failure!.trace!;
     // The last 40 events of all threads, plus the failed thread's own last ones if older.
