@@ -27,8 +27,11 @@ describe('spinlock', () => {
     );
     const result = new Promise<{ contended: boolean; slept: boolean; owner: number }>((resolve) => w.on('message', (m) => m !== 'waiting' && resolve(m)));
     await new Promise<void>((resolve) => w.once('message', () => resolve()));
-    await new Promise((r) => setTimeout(r, 50));
-    expect(lock.contended()).toBe(1); // it came, found the lock held, and is spinning
+    // It came and found the lock held (counted as a contention), and spins: wait for that, however slow the machine.
+    for (let waited = 0; lock.contended() === 0 && waited < 10_000; waited += 5) await new Promise((r) => setTimeout(r, 5));
+    expect(lock.contended()).toBe(1);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(lock.owner()).toBe(1); // still ours: a spinner never takes a held lock
     lock.releaseBy(1);
     expect(await result).toEqual({ contended: true, slept: false, owner: 2 });
     await w.terminate();
