@@ -57,11 +57,14 @@ export class MbTask extends HwTask {
 
 /** An engine-like thread `slot` over `rcu`, lockdep naming `locks`. */
 export function engineTask(slot: number, rcu: RcuDomain, locks: readonly LockRef[], cls: TaskClass = HwTask): HwTask & EngineTaskEnv {
-  const control = Control.create({ cpus: 2, vcpus: 1, threads: THREADS });
-  const recorder = FlightRecorder.create(THREADS);
+  // The thread's control words, recorder ring and lockdep slots exist for its slot (the
+  // bench's tasks take slots 20 and up, so as not to share an RCU reader slot).
+  const threads = Math.max(THREADS, slot + 1);
+  const control = Control.create({ cpus: 2, vcpus: 1, threads });
+  const recorder = FlightRecorder.create(threads);
   const record = recorder.writer(slot);
   const lockId = (lock: LockRef) => Math.max(0, locks.indexOf(lock));
-  const names = { seed: 1, threads: Array.from({ length: THREADS }, (_, t) => `bench thread ${t}`), locks };
+  const names = { seed: 1, threads: Array.from({ length: threads }, (_, t) => `bench thread ${t}`), locks };
   const task = new cls(
     `bench thread ${slot}`,
     slot,

@@ -24,6 +24,7 @@ import { leafReaderFor } from '../src/engine/leaf-reader.js';
 import { runProbes } from '../src/engine/run-probes.js';
 import { resolveScenario } from '../src/engine/scenario.js';
 import { vcpuLoad, vcpuPut } from '../src/kvm/arm.js';
+import type { LoadCheck } from '../src/kvm/profile.js';
 import { Control, STATUS } from '../src/engine/control.js';
 import { accountQuantum, HW_PUBLISH_EVERY } from '../src/engine/pcpu-loop.js';
 import { clusterOf, nextCpu, resolvePolicy } from '../src/engine/scheduler.js';
@@ -68,21 +69,28 @@ async function micro(): Promise<Map<string, Figure>> {
   const rcu = new RcuDomain(rcuLayout.allocate(true));
 
   // vcpu_load + put with the FIXED per-load check, inside an engine-like thread loop (one
-  // runHw a batch; every seam step and load/put a recorder event, as on a pCPU worker).
-  const host = createHost('rk3588', { profile: 'fixed-counters-only', shared: true });
-  const vm = host.createVm();
-  const vcpu = vm.createVcpu();
-  vcpu.init({ pmu: true }, { cpu: 0 });
-  vcpu.setDeviceAttr(uapi.KVM_ARM_VCPU_PMU_V3_CTRL, uapi.KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY);
-  const vcpuTask = engineTask(20, rcu, [host.model.list.lock]);
-  host.model.list.leaf = leafReaderFor(host.model.list, vcpuTask);
-  vcpu.model.trace = (event, arg) => vcpuTask.record(event === 'load' ? EVENT_KIND.LOAD : event === 'put' ? EVENT_KIND.PUT : EVENT_KIND.REQUEST_RAISE, arg);
-  function* loadPuts(cpus: readonly number[]): Op<void> {
-    for (let i = 0; i < BATCH; i++) {
-      yield* vcpuLoad(vcpu.model, cpus[i & 1]!);
-      yield* vcpuPut(vcpu.model);
+  // runHw a batch; every seam step and load/put a recorder event, as on a pCPU worker): the
+  // profile's check (v8's probe of both CPUs under the arm_pmus read side), and the designs
+  // without a walk (kvm/load-check.ts) for comparison.
+  const loadPutVcpu = (slot: number, loadCheck?: LoadCheck) => {
+    const host = createHost('rk3588', { profile: 'fixed-counters-only', shared: true, ...(loadCheck ? { switches: { loadCheck } } : {}) });
+    const vcpu = host.createVm().createVcpu();
+    vcpu.init({ pmu: true }, { cpu: 0 });
+    vcpu.setDeviceAttr(uapi.KVM_ARM_VCPU_PMU_V3_CTRL, uapi.KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY);
+    const task = engineTask(slot, rcu, [host.model.list.lock]);
+    host.model.list.leaf = leafReaderFor(host.model.list, task);
+    vcpu.model.trace = (event, arg) => task.record(event === 'load' ? EVENT_KIND.LOAD : event === 'put' ? EVENT_KIND.PUT : EVENT_KIND.REQUEST_RAISE, arg);
+    function* loadPuts(cpus: readonly number[]): Op<void> {
+      for (let i = 0; i < BATCH; i++) {
+        yield* vcpuLoad(vcpu.model, cpus[i & 1]!);
+        yield* vcpuPut(vcpu.model);
+      }
     }
-  }
+    return (cpus: readonly number[]) => runHw(loadPuts(cpus), task);
+  };
+  const loadPut = loadPutVcpu(20);
+  const loadPutCycleOnly = loadPutVcpu(22, 'cycle-only');
+  const loadPutEveryCounter = loadPutVcpu(23, 'every-counter');
 
   // Guest PMU register accesses through the whole trap path, the hammer's mix as the hammer
   // makes it (guest/pmu-hammer.ts: PMCCNTR read, PMSELR write, PMXEVTYPER read, PMCR read,
@@ -141,8 +149,10 @@ async function micro(): Promise<Map<string, Figure>> {
     },
     ...listReadTasks([4, 8]),
     { name: 'rcu-quiescent', batch: () => { for (let i = 0; i < BATCH; i++) qsTask.quiescent(); } },
-    { name: 'load-put', batch: () => runHw(loadPuts([4, 5]), vcpuTask) },
-    { name: 'load-put-cluster-change', batch: () => runHw(loadPuts([0, 4]), vcpuTask) },
+    { name: 'load-put', batch: () => loadPut([4, 5]) },
+    { name: 'load-put-cluster-change', batch: () => loadPut([0, 4]) },
+    { name: 'load-put-cycle-only', batch: () => loadPutCycleOnly([4, 5]) },
+    { name: 'load-put-every-counter', batch: () => loadPutEveryCounter([4, 5]) },
     {
       name: 'guest-access',
       batch: () => {
@@ -276,6 +286,8 @@ async function main(): Promise<void> {
     { name: 'engine-guest-access', figure: e.hammer, baseline: 'atomicsAddNs', label: 'guest PMU access, hammer, per engine pCPU worker' },
     { name: 'load-put', figure: fig('load-put'), baseline: 'atomicsAddNs', label: 'vcpu_load + put with the per-load check, same cluster', target: ratioAtMost(25, 'atomicsAddNs') },
     { name: 'load-put-cluster-change', figure: fig('load-put-cluster-change'), baseline: 'atomicsAddNs', label: 'vcpu_load + put, cluster change (check fires)' },
+    { name: 'load-put-cycle-only', figure: fig('load-put-cycle-only'), baseline: 'atomicsAddNs', label: "vcpu_load + put, same cluster, check design cycle-only (the event's PMU, no arm_pmus walk)" },
+    { name: 'load-put-every-counter', figure: fig('load-put-every-counter'), baseline: 'atomicsAddNs', label: 'vcpu_load + put, same cluster, check design every-counter (no arm_pmus walk)' },
     { name: 'ioctl-get-one-reg', figure: fig('ioctl-get-one-reg'), baseline: 'atomicsAddNs', label: 'ioctl KVM_GET_ONE_REG (direct API)' },
     { name: 'engine-quantum-pinned', figure: e.pinned, baseline: 'oneWayWakeNs', label: 'engine quantum, pinned (KVM_RUN, idle guest)' },
     {
