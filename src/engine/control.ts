@@ -59,7 +59,12 @@ const BATCHED: readonly number[] = Object.freeze([
 const STAT_STRIDE = 16;
 /** i32 words of a cache line (64 bytes): the stride of per-vCPU and per-thread blocks. */
 const LINE_I32 = 16;
-/** Per-vCPU block: scheduling state, last CPU, quanta, PRNG state, crash kind. */
+/**
+ * Per-vCPU block: scheduling state, last CPU, quanta, PRNG state, crash kind. Only the pCPU
+ * running the vCPU writes them, the rest with plain stores: the vCPU passes from one pCPU to
+ * the next through its scheduling word (the placer's seq_cst store, the claimer's CAS), which
+ * orders the previous runner's stores before the next runner's loads.
+ */
 const V_SCHED = 0;
 const V_LAST_CPU = 1;
 const V_QUANTA = 2;

@@ -13,8 +13,8 @@ import { uapi } from '../arch/uapi.js';
 import type { KvmVcpu } from '../kvm/vcpu-state.js';
 import { GuestCrash } from '../guest/guest-crash.js';
 import { workload } from '../guest/index.js';
-import { vcpuRun, type RunPlace } from '../kvm/arm.js';
-import type { GuestCpu } from '../kvm/guest-cpu.js';
+import { vcpuRun, type RunPlace, type RunResult } from '../kvm/arm.js';
+import type { GuestCpu, GuestProgram } from '../kvm/guest-cpu.js';
 import { GuestUndefined } from '../kvm/guest-undefined.js';
 import { point, QUIESCENT, type Op } from '../sync/seam.js';
 import { CRASH, SCHED, STAT, STATUS, type Control, type CrashWords, type ThreadStats } from './control.js';
@@ -96,36 +96,69 @@ export function* pcpuLoop(scenario: Scenario, world: World, control: Control, cp
   const stats = control.threadStats(slot, opts.publishEvery ?? 1);
   let scan = 0;
 
-  function* runQuantum(v: number): Op<void> {
+  /**
+   * One quantum of vCPU v, as the loop below runs it: `beginQuantum`, KVM_RUN (the loop's
+   * own `yield*`, so the run's steps are one generator frame shallower than a generator per
+   * quantum would make them), `endedRun` or `died`, the quiescent state, `endQuantum`, and
+   * the placement.
+   */
+  interface Quantum {
+    readonly v: number;
+    readonly vcpu: KvmVcpu;
+    readonly last: number;
+    readonly reloadsBefore: number;
+    readonly loadsBefore: number;
+    readonly where: RunPlace;
+    readonly program: GuestProgram;
+    guest: GuestCpu | undefined;
+    nAtEntry: number;
+    crash: Omit<CrashWords, 'quantum'> | undefined;
+  }
+
+  function beginQuantum(v: number): Quantum {
     const vcpu = world.vcpus[v]!;
     const plan = plans[v]!;
-    const last = control.lastCpu(v);
-    const reloadsBefore = vcpu.loadReloads;
-    const loadsBefore = vcpu.loads;
-    let guest: GuestCpu | undefined;
-    let nAtEntry = -1;
-    let crash: Omit<CrashWords, 'quantum'> | undefined;
-    const where: RunPlace = { cpu, left: [] };
-    try {
-      const r = yield* vcpuRun(vcpu, cpu, (g) => {
-        guest = g;
-        nAtEntry = vcpu.vm.nrPmuCounters;
+    const q: Quantum = {
+      v,
+      vcpu,
+      last: control.lastCpu(v),
+      reloadsBefore: vcpu.loadReloads,
+      loadsBefore: vcpu.loads,
+      where: { cpu, left: [] },
+      program: (g) => {
+        q.guest = g;
+        q.nAtEntry = vcpu.vm.nrPmuCounters;
         g.trapEvery = opts.trapEvery;
         return workloads[v]!.quantum(g, world.guestMemory[v]!, plan);
-      }, where);
-      if (r.exitReason === uapi.KVM_EXIT_FAIL_ENTRY) control.add(slot, STAT.FAIL_ENTRIES);
-      if (r.ret < 0) control.countErrno(slot, r.ret);
-      if (r.ret < 0 && !guest) control.add(slot, STAT.RUN_ERRORS);
-    } catch (e) {
-      // The guest died: its workload's own fatal error, or an UNDEF it did not expect (a
-      // counter it programmed vanished under it — the §8 item 13 race does that).
-      if (!(e instanceof GuestCrash) && !(e instanceof GuestUndefined)) throw e;
-      // Where the guest was when it died: this CPU, unless its thread was migrated mid-run.
-      crash = crashWords(vcpu, e, nAtEntry, where.cpu);
-      control.add(slot, STAT.CRASHES);
-    }
-    yield QUIESCENT;
-    if (guest && !vcpu.vm.supportsCpu(cpu)) control.add(slot, STAT.ITEM4);
+      },
+      guest: undefined,
+      nAtEntry: -1,
+      crash: undefined,
+    };
+    return q;
+  }
+
+  /** KVM_RUN returned `r`. */
+  function endedRun(q: Quantum, r: RunResult): void {
+    if (r.exitReason === uapi.KVM_EXIT_FAIL_ENTRY) control.add(slot, STAT.FAIL_ENTRIES);
+    if (r.ret < 0) control.countErrno(slot, r.ret);
+    if (r.ret < 0 && !q.guest) control.add(slot, STAT.RUN_ERRORS);
+  }
+
+  /** KVM_RUN threw `e`. */
+  function died(q: Quantum, e: unknown): void {
+    // The guest died: its workload's own fatal error, or an UNDEF it did not expect (a
+    // counter it programmed vanished under it — the §8 item 13 race does that).
+    if (!(e instanceof GuestCrash) && !(e instanceof GuestUndefined)) throw e;
+    // Where the guest was when it died: this CPU, unless its thread was migrated mid-run.
+    q.crash = crashWords(q.vcpu, e, q.nAtEntry, q.where.cpu);
+    control.add(slot, STAT.CRASHES);
+  }
+
+  /** After the quantum's quiescent state: the accounting; the CPU to place the vCPU on, or -1 (done, crashed). */
+  function endQuantum(q: Quantum): number {
+    const { v, vcpu, where } = q;
+    if (q.guest && !vcpu.vm.supportsCpu(cpu)) control.add(slot, STAT.ITEM4);
     // Where the KVM_RUN ended: this CPU, unless the sim migrated the vCPU thread mid-run;
     // then the pCPUs of the CPUs it passed through, which saw it loaded there and stayed
     // off, may claim again.
@@ -134,22 +167,25 @@ export function* pcpuLoop(scenario: Scenario, world: World, control: Control, cp
       if (endedOn !== cpu) control.ring(endedOn);
     } else for (const c of new Set([...where.left, endedOn])) if (c !== cpu) control.ring(c);
     const quanta = accountQuantum(stats, control, group, v, {
-      guest,
-      loaded: vcpu.loads !== loadsBefore,
-      last,
+      guest: q.guest,
+      loaded: vcpu.loads !== q.loadsBefore,
+      last: q.last,
       cpu,
       endedOn,
-      reloads: vcpu.loadReloads - reloadsBefore,
+      reloads: vcpu.loadReloads - q.reloadsBefore,
     });
-    if (crash) {
-      control.setCrash(v, { ...crash, quantum: quanta });
-      return control.setSched(v, SCHED.CRASHED);
+    if (q.crash) {
+      control.setCrash(v, { ...q.crash, quantum: quanta });
+      control.setSched(v, SCHED.CRASHED);
+      return -1;
     }
-    if (scenario.quanta > 0 && quanta >= scenario.quanta) return control.setSched(v, SCHED.DONE);
+    if (scenario.quanta > 0 && quanta >= scenario.quanta) {
+      control.setSched(v, SCHED.DONE);
+      return -1;
+    }
     const next = nextCpu(policy, scenario.topology, { current: endedOn, quanta, rng: control.rngState(v) });
     control.setRngState(v, next.rng);
-    yield PLACE; // another pCPU may be scanning for work right now
-    control.setSched(v, next.cpu, cpu); // placed here: this loop scans again before it parks
+    return next.cpu;
   }
 
   /** Where and how the guest died: its register, the counter's PMU and this CPU's PMU. */
@@ -196,7 +232,17 @@ export function* pcpuLoop(scenario: Scenario, world: World, control: Control, cp
       scan = v + 1; // fairness among vCPUs queued on this pCPU
       if (control.faultInjected(slot)) throw new Error(`fault injected into pcpu${cpu} after it claimed vCPU ${v}`);
       control.setStatus(slot, STATUS.RUNNING);
-      yield* runQuantum(v);
+      const q = beginQuantum(v);
+      try {
+        endedRun(q, yield* vcpuRun(q.vcpu, cpu, q.program, q.where));
+      } catch (e) {
+        died(q, e);
+      }
+      yield QUIESCENT;
+      const to = endQuantum(q);
+      if (to < 0) continue;
+      yield PLACE; // another pCPU may be scanning for work right now
+      control.setSched(v, to, cpu); // placed here: this loop scans again before it parks
     }
   } finally {
     stats.flush(); // complete totals once the thread is gone (also after a throw)

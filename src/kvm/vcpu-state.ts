@@ -276,7 +276,8 @@ export class KvmVcpu {
   /**
    * The counters with a perf event, as a bitmask (bit i: `hasEvent(i)`), and those whose
    * event is on the hardware (bit i: `hwSlot(i) >= 0`): sched-in, sched-out and guest
-   * execution visit only those. Kept with the slots they mirror, by the same writer.
+   * execution visit only those. Written with the slots they mirror, by the same writer and
+   * as plainly: the thread that owns the vCPU (vcpu->mutex held, or running it).
    */
   eventMask(): number {
     return this.i32[EV_MASK]!;
