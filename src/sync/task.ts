@@ -96,7 +96,7 @@ export class Task {
         this.acquire(op.lock);
         this.held.push(op.lock);
         if (hook) {
-          this.heldSince.push(this.holdClock());
+          this.heldSince.push(this.holdClock(op.lock));
           hook.acquired(this, op.lock, this.waited);
         }
         this.waited = -1;
@@ -156,8 +156,8 @@ export class Task {
     return this.now;
   }
 
-  /** When an acquisition's hold starts, or -1 if the driver does not time this one (sampling). */
-  protected holdClock(): number {
+  /** When an acquisition of `lock` starts its hold, or -1 if the driver does not time this one (sampling). */
+  protected holdClock(_lock: LockRef): number {
     return this.now;
   }
 
