@@ -9,21 +9,20 @@
  *   inside its thread loop (one runHw a batch, like the engine's one runHw a thread), every
  *   yield (rcu_read_lock, the snapshot load, each node, rcu_read_unlock) a seam step with a
  *   flight-recorder event and the lockdep hook (bench/engine-task.ts), QSBR read side.
- * - `rcu-memb-read-side-N`: the same with a memb-style read side (a per-reader counter word
- *   written at the outermost lock and unlock); `rcu-mb-read-side-N`: seq_cst stores.
+ * - `rcu-memb-read-side-N`: the same on the engine's memb-flavour RCU domain (design
+ *   rcu-memb, sync/rcu.ts): the outermost rcu_read_lock and rcu_read_unlock store the
+ *   thread's reader word (seq_cst: JS has no membarrier for a plain store to rely on).
  * - `mutex-lookup-N`: `PmuList.probe` on the mutex design (arm_pmus_lock around the walk),
  *   the same engine-like thread.
  *
- * NOT allocation-free, measured as it is (the model is not this file's to change): every
- * walk allocates a generator and a match closure (`covering`), and `checked()` builds a
- * template string (`node ${k}`) for every node it reads, used only in a message. So every
- * figure here carries the walk's allocations and the GC they cause, the bare walk included.
+ * The walk allocates one thing, its generator (no closure, no string per node): every
+ * figure here carries that allocation and its GC, the bare walk included.
  */
 import { PmuList, pmuListLayout } from '../src/host/pmu-list.js';
 import { HwTask, runHw } from '../src/sync/hw.js';
 import { RcuDomain, rcuLayout } from '../src/sync/rcu.js';
 import { runLeaf, type Op } from '../src/sync/seam.js';
-import { engineTask, MbTask, MembTask } from './engine-task.js';
+import { engineTask } from './engine-task.js';
 import { BATCH, type MicroTask } from './micro.js';
 
 /** One list region with `n` PMUs (PMU i covers CPU i). */
@@ -49,13 +48,13 @@ export let sink = 0;
 
 export function listReadTasks(sizes: readonly number[]): MicroTask[] {
   const rcu = new RcuDomain(rcuLayout.allocate(true));
+  const membRcu = new RcuDomain(rcuLayout.allocate(true), 'memb');
   const tasks: MicroTask[] = [];
   sizes.forEach((n, k) => {
     const { rcuList, mutexList } = listOf(n);
     const locks = [mutexList.lock];
     const qsbr = engineTask(4 * k, rcu, locks);
-    const memb = engineTask(4 * k + 1, rcu, locks, MembTask);
-    const mb = engineTask(4 * k + 2, rcu, locks, MbTask);
+    const memb = engineTask(4 * k + 1, membRcu, locks);
     const mutex = engineTask(4 * k + 3, rcu, locks);
     tasks.push(
       {
@@ -66,13 +65,12 @@ export function listReadTasks(sizes: readonly number[]): MicroTask[] {
       },
       { name: `rcu-read-side-${n}`, batch: () => void (sink += runHw(probes(rcuList, n), qsbr)) },
       { name: `rcu-memb-read-side-${n}`, batch: () => void (sink += runHw(probes(rcuList, n), memb)) },
-      { name: `rcu-mb-read-side-${n}`, batch: () => void (sink += runHw(probes(rcuList, n), mb)) },
       { name: `mutex-lookup-${n}`, batch: () => void (sink += runHw(probes(mutexList, n), mutex)) },
     );
     // Every lookup finds its PMU (PMU i for CPU i): a lookup that missed would be a longer walk.
     let expect = 0;
     for (let i = 0; i < BATCH; i++) expect += i % n;
-    for (const t of [qsbr, memb, mb]) if (runHw(probes(rcuList, n), t) !== expect) throw new Error(`arm_pmus bench: a lookup on ${n} PMUs went wrong`);
+    for (const t of [qsbr, memb]) if (runHw(probes(rcuList, n), t) !== expect) throw new Error(`arm_pmus bench: a lookup on ${n} PMUs went wrong`);
     if (runHw(probes(mutexList, n), mutex) !== expect) throw new Error(`arm_pmus bench: a mutex lookup on ${n} PMUs went wrong`);
   });
   return tasks;

@@ -68,6 +68,10 @@ const SNAPSHOTS = L.i32(2 * SNAPSHOT_WORDS);
 const PIPE = L.i32(2); // each snapshot slot's pipe stage (never poisoned)
 export const pmuListLayout = L.build();
 
+/** What a walk looks for (PmuList.walk). */
+const BY_CPU = 0;
+const BY_TYPE = 1;
+
 const PIPE_REMOVED = 1;
 const PIPE_GRACE_PERIOD_ENDED = 2;
 
@@ -325,28 +329,30 @@ export class PmuList {
 
   /** The probe walk, for a caller already inside a read-side section. */
   covering(cpu: number): Op<number> {
-    return this.walk((i) => this.covers(i, cpu));
+    return this.walk(BY_CPU, cpu);
   }
 
   /** Body of the SET_PMU search by perf type (spec §3.4 step 2); caller holds the read side. */
   findType(type: number): Op<number> {
-    return this.walk((i) => this.type(i) === type);
+    return this.walk(BY_TYPE, type);
   }
 
   /**
-   * A walk of the published snapshot for the first entry that `match`es: the snapshot
-   * pointer is loaded once (rcu_dereference), each node read is checked for poison. A
-   * seam point follows the load and each node, where a writer may publish and reclaim —
-   * harmless inside a read-side section, a read of freed memory outside one (§8 item 18).
+   * A walk of the published snapshot for the first entry covering CPU `key` (BY_CPU) or of
+   * perf type `key` (BY_TYPE) — a key rather than a match closure, so a walk allocates only
+   * its generator: the snapshot pointer is loaded once (rcu_dereference), each node read is
+   * checked for poison. A seam point follows the load and each node, where a writer may
+   * publish and reclaim — harmless inside a read-side section, a read of freed memory
+   * outside one (§8 item 18).
    */
-  private *walk(match: (entry: number) => boolean): Op<number> {
+  private *walk(by: typeof BY_CPU | typeof BY_TYPE, key: number): Op<number> {
     const slot = this.published();
     const s = this.base(slot);
     yield WALK_LOADED;
     const n = this.checked(this.i32[s]!, slot, -1);
     for (let k = 0; k < n; k++) {
       const i = this.checked(this.i32[s + 1 + k]!, slot, k);
-      if (match(i)) return i;
+      if (by === BY_CPU ? this.covers(i, key) : this.type(i) === key) return i;
       yield WALK_NODE;
     }
     return -1;

@@ -40,9 +40,9 @@ const commands: Record<string, { options: string[]; accepts: string[] | (() => s
     accepts: ['flagship', '--duration', '100', '--quanta', '1', '--seed', '3', '--policy', 'pinned', '--profile', 'fixed-counters-only', '--design', 'rcu', '--record', join(tmpdir(), 'vpmu-help-run.json'), '--html', join(tmpdir(), 'vpmu-help-run.html'), '--json', '--quiet'],
   },
   compare: {
-    options: ['designs', 'repeat', 'seed', 'jobs', 'html', 'duration', 'quanta', 'policy', 'profile', 'no-oracle', 'bug', 'json', 'quiet'],
+    options: ['designs', 'repeat', 'seed', 'jobs', 'warmup', 'html', 'duration', 'quanta', 'policy', 'profile', 'no-oracle', 'bug', 'json', 'quiet'],
     accepts: [
-      'hammer', '--designs', 'mutex,rcu', '--repeat', '1', '--seed', '1', '--jobs', '1', '--html', join(tmpdir(), 'vpmu-help-compare.html'), '--duration', '100', '--quanta', '1',
+      'hammer', '--designs', 'mutex,rcu', '--repeat', '1', '--seed', '1', '--jobs', '1', '--warmup', '0', '--html', join(tmpdir(), 'vpmu-help-compare.html'), '--duration', '100', '--quanta', '1',
       '--policy', 'pinned', '--profile', 'fixed-counters-only', '--no-oracle', 'lock-order', '--bug', 'reset-keeps-stale-events', '--json', '--quiet',
     ],
   },
