@@ -25,15 +25,19 @@ const DESIGN_COLUMNS: readonly Column<DesignFigures>[] = [
   { head: 'grace period p99', pick: (d) => d.gracePeriodP99Ns, format: formatNs, absent: noGracePeriods },
 ];
 
+/** No contended acquisition (so no wait), no timed hold: the figure is no data, not 0 ns. */
+const neverWaited = (l: LockClassFigures) => l.contentions.max === 0;
+const neverTimed = (l: LockClassFigures) => l.holdSamples.max === 0;
+
 const LOCK_COLUMNS: readonly Column<LockClassFigures>[] = [
   { head: 'acquisitions', pick: (l) => l.acquisitions, format: formatCount },
   { head: 'contentions', pick: (l) => l.contentions, format: formatCount },
-  { head: 'wait p50', pick: (l) => l.waitP50Ns, format: formatNs },
-  { head: 'wait p99', pick: (l) => l.waitP99Ns, format: formatNs },
-  { head: 'wait max', pick: (l) => l.waitMaxNs, format: formatNs },
-  { head: 'hold p50', pick: (l) => l.holdP50Ns, format: formatNs },
-  { head: 'hold p99', pick: (l) => l.holdP99Ns, format: formatNs },
-  { head: 'hold max', pick: (l) => l.holdMaxNs, format: formatNs },
+  { head: 'wait p50', pick: (l) => l.waitP50Ns, format: formatNs, absent: neverWaited },
+  { head: 'wait p99', pick: (l) => l.waitP99Ns, format: formatNs, absent: neverWaited },
+  { head: 'wait max', pick: (l) => l.waitMaxNs, format: formatNs, absent: neverWaited },
+  { head: 'hold p50', pick: (l) => l.holdP50Ns, format: formatNs, absent: neverTimed },
+  { head: 'hold p99', pick: (l) => l.holdP99Ns, format: formatNs, absent: neverTimed },
+  { head: 'hold max', pick: (l) => l.holdMaxNs, format: formatNs, absent: neverTimed },
 ];
 
 /** The median, its min–max over the repetitions, and its ratio to the first design's. */

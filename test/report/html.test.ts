@@ -207,3 +207,18 @@ describe('writeComparisonHtml', () => {
     expect(() => writeComparisonHtml(file, sparseComparison())).toThrow(`cannot write the HTML report to ${file}`);
   });
 });
+
+describe('no data is not 0 ns', () => {
+  it('a lock class never contended or never timed shows "—" for its waits or holds, and the notes under the design', () => {
+    const base = realisticComparison();
+    const zero: Spread = { median: 0, min: 0, max: 0 };
+    const first = base.designs[0]!;
+    const quiet = { ...first.lockStat[0]!, class: 'config_lock', contentions: zero, holdSamples: zero };
+    const c: Comparison = { ...base, designs: [{ ...first, lockStat: [quiet], notes: ['1 failed repetition left out of the figures'] }] };
+    const html = renderComparisonHtml(c);
+    const row = /<table id="lock-stat">[\s\S]*?<td>mutex<\/td>([\s\S]*?)<\/tr>/.exec(html)![1]!;
+    const cellsText = [...row.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, ' ').trim());
+    expect(cellsText.slice(2)).toEqual(['—', '—', '—', '—', '—', '—']); // wait p50/p99/max, hold p50/p99/max
+    expect(html).toContain('note: 1 failed repetition left out of the figures');
+  });
+});
