@@ -142,32 +142,17 @@ export function withRatios(rows: readonly DesignFigures[]): DesignFigures[] {
   });
 }
 
-export interface ComparisonInput {
-  readonly scenario: string;
-  readonly source?: string;
-  readonly host: string;
-  readonly profile: string;
-  /** Each run's length, warm-up included. */
-  readonly durationMs: number;
-  readonly warmupMs: number;
-  readonly seeds: readonly number[];
-  readonly runOptions?: readonly string[];
-  /** Per design (in the order given), its repetitions' reports in seed order. */
+/** What a comparison is made from: its description, and per design (in the order given) its repetitions' reports in seed order. */
+export interface ComparisonInput extends Omit<Comparison, 'repeat' | 'designs' | 'generatedAt'> {
   readonly runs: readonly { readonly design: Design; readonly reports: readonly RunReport[] }[];
 }
 
 export function buildComparison(input: ComparisonInput, generatedAt = new Date()): Comparison {
+  const { runs, ...described } = input;
   return {
-    scenario: input.scenario,
-    ...(input.source ? { source: input.source } : {}),
-    host: input.host,
-    profile: input.profile,
-    durationMs: input.durationMs,
-    warmupMs: input.warmupMs,
+    ...described,
     repeat: input.seeds.length,
-    seeds: input.seeds,
-    ...(input.runOptions ? { runOptions: input.runOptions } : {}),
-    designs: withRatios(input.runs.map((r) => designFigures(r.design, r.reports, input.warmupMs))),
+    designs: withRatios(runs.map((r) => designFigures(r.design, r.reports, input.warmupMs))),
     generatedAt: generatedAt.toISOString(),
   };
 }
