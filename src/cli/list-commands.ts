@@ -99,7 +99,7 @@ export function designsCommand(args: ParsedArgs): number {
   console.log(
     formatTable(
       ['design', 'axis', 'switches', 'applies to', 'what it is'],
-      designs.map((d) => [d.name, d.axis, switches(d.switches), d.needs ? `attr5 ${d.needs}` : 'every profile', d.summary]),
+      designs.map((d) => [d.name, d.axis, switches(d.switches), d.needs ? `profiles whose attribute 5 is ${d.needs}` : 'every profile', d.summary]),
     ),
   );
   console.log("\nCompare designs with 'vpmu-lab compare SCENARIO --designs A,B[,…]', e.g.");

@@ -74,7 +74,10 @@ export async function runCommand(args: ParsedArgs, ctx: CommandContext): Promise
     );
   }
   if (args.flags.has('json')) console.log(toJson({ ...report, verdict: verdict.verdict, oracle: verdict.oracle, findings: verdict.findings }));
-  else console.log(`${formatReport(report)}\n\n${formatVerdict(verdict, report.interrupted)}`);
+  else {
+    const given = design ? `design ${design.name} (${design.axis}: ${Object.entries(design.switches).map(([k, v]) => `${k}=${String(v)}`).join(' ')})\n` : '';
+    console.log(`${given}${formatReport(report)}\n\n${formatVerdict(verdict, report.interrupted)}`);
+  }
   if (html) {
     writeComparisonHtml(html, runAsComparison(report, scenario, design));
     process.stderr.write(`wrote the HTML report to ${resolve(html)}\n`);

@@ -54,20 +54,30 @@ export function ratesAfterWarmup(r: RunReport, warmupMs: number): Rates | undefi
 /** The RCU row: read-side sections as acquisitions, grace periods as contentions, their latency as waits (check/lock-stat.ts). */
 const rcuRow = (r: RunReport): LockStatRow | undefined => r.lockStat.find((c) => c.class === 'rcu');
 
-/** A class absent from a repetition counts as zero there (it was never taken). */
+/**
+ * A class absent from a repetition counts as zero there (it was never taken). Wait and hold
+ * latencies are over the repetitions that have samples of them only — a repetition that
+ * never waited has no wait time, not a wait of 0 ns (all zero when none has: "-").
+ */
 function lockClass(cls: string, reports: readonly RunReport[]): LockClassFigures {
   const rows = reports.map((r) => r.lockStat.find((c) => c.class === cls));
   const of = (f: (row: LockStatRow) => number) => spreadOf(rows.map((row) => (row ? f(row) : 0)));
+  const sampled = (has: (row: LockStatRow) => boolean, f: (row: LockStatRow) => number) => {
+    const xs = rows.filter((row): row is LockStatRow => row !== undefined && has(row)).map(f);
+    return xs.length > 0 ? spreadOf(xs) : spreadOf([0]);
+  };
+  const waited = (x: LockStatRow) => x.contentions > 0;
+  const timed = (x: LockStatRow) => x.holdSamples > 0;
   return {
     class: cls,
     acquisitions: of((x) => x.acquisitions),
     contentions: of((x) => x.contentions),
-    waitP50Ns: of((x) => histogramPercentile(x.waitHistogram, 0.5, x.waitMax)),
-    waitP99Ns: of((x) => histogramPercentile(x.waitHistogram, 0.99, x.waitMax)),
-    waitMaxNs: of((x) => x.waitMax),
-    holdP50Ns: of((x) => histogramPercentile(x.holdHistogram, 0.5, x.holdMax)),
-    holdP99Ns: of((x) => histogramPercentile(x.holdHistogram, 0.99, x.holdMax)),
-    holdMaxNs: of((x) => x.holdMax),
+    waitP50Ns: sampled(waited, (x) => histogramPercentile(x.waitHistogram, 0.5, x.waitMax)),
+    waitP99Ns: sampled(waited, (x) => histogramPercentile(x.waitHistogram, 0.99, x.waitMax)),
+    waitMaxNs: sampled(waited, (x) => x.waitMax),
+    holdP50Ns: sampled(timed, (x) => histogramPercentile(x.holdHistogram, 0.5, x.holdMax)),
+    holdP99Ns: sampled(timed, (x) => histogramPercentile(x.holdHistogram, 0.99, x.holdMax)),
+    holdMaxNs: sampled(timed, (x) => x.holdMax),
     holdSamples: of((x) => x.holdSamples),
     waitHistogram: sumHistograms(rows.flatMap((row) => (row ? [row.waitHistogram] : []))),
   };
@@ -98,7 +108,11 @@ export function designFigures(d: Design, reports: readonly RunReport[], warmupMs
   const mid = median(rates.map((x) => x.loads));
   const shown = measured[rates.reduce((best, x, k) => (Math.abs(x.loads - mid) < Math.abs(rates[best]!.loads - mid) ? k : best), 0)]!;
   const gp = measured.map(rcuRow);
-  const gpPercentile = (q: number) => gp.map((row) => (row ? histogramPercentile(row.waitHistogram, q, row.waitMax) : 0));
+  // Latency over the repetitions that waited for a grace period (none: zero, shown "-").
+  const gpPercentile = (q: number) => {
+    const xs = gp.filter((row): row is LockStatRow => row !== undefined && row.contentions > 0).map((row) => histogramPercentile(row.waitHistogram, q, row.waitMax));
+    return xs.length > 0 ? xs : [0];
+  };
   const swaps = (r: RunReport) => r.vcpus.reduce((n, v) => n + v.host.swaps.loads, 0);
   return {
     design: d.name,

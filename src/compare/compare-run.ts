@@ -86,7 +86,9 @@ async function runRepetition(pool: Piscina, task: Omit<RepetitionTask, 'port'>, 
  * must differ from the first in exactly what its design names.
  */
 export function checkDesigns(designs: readonly Design[]): void {
-  if (designs.length === 0) throw new VpmuLabError('no design to compare');
+  if (designs.length < 2) {
+    throw new VpmuLabError(`compare needs at least two designs (got ${designs.map((d) => d.name).join(', ') || 'none'}); to measure one, run it: vpmu-lab run SCENARIO --design NAME --html FILE`);
+  }
   const twice = designs.find((d, i) => designs.findIndex((x) => x.name === d.name) !== i);
   if (twice) throw new VpmuLabError(`design ${twice.name} is named twice`);
   const other = designs.find((d) => d.axis !== designs[0]!.axis);

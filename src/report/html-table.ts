@@ -1,7 +1,7 @@
 import type { Comparison, DesignFigures, LockClassFigures, Spread } from './comparison.js';
 import { escapeHtml } from './html-escape.js';
 import { rerunCommand } from './rerun-command.js';
-import { formatCount, formatNs } from './units.js';
+import { formatCount, formatNs, formatRatio } from './units.js';
 
 /** The HTML report's tables: the comparison (one row per design), lock_stat and the failures. */
 
@@ -20,7 +20,7 @@ const DESIGN_COLUMNS: readonly Column<DesignFigures>[] = [
   { head: 'migrations/s', pick: (d) => d.migrationsPerSec, format: formatCount },
   { head: 'guest accesses/s', pick: (d) => d.guestAccessesPerSec, format: formatCount },
   { head: 'ioctls/s', pick: (d) => d.ioctlsPerSec, format: formatCount },
-  { head: 'grace periods/s', pick: (d) => d.gracePeriodsPerSec, format: formatCount },
+  { head: 'grace periods/s', pick: (d) => d.gracePeriodsPerSec, format: formatCount, absent: noGracePeriods },
   { head: 'grace period p50', pick: (d) => d.gracePeriodP50Ns, format: formatNs, absent: noGracePeriods },
   { head: 'grace period p99', pick: (d) => d.gracePeriodP99Ns, format: formatNs, absent: noGracePeriods },
 ];
@@ -43,7 +43,7 @@ const LOCK_COLUMNS: readonly Column<LockClassFigures>[] = [
 /** The median, its min–max over the repetitions, and its ratio to the first design's. */
 function spreadCell(s: Spread, format: (n: number) => string): string {
   const range = s.min === s.max ? '' : `<span class="spread">${format(s.min)} – ${format(s.max)}</span>`;
-  const ratio = s.ratio === undefined ? '' : `<span class="ratio">×${s.ratio.toPrecision(3)}</span>`;
+  const ratio = s.ratio === undefined ? '' : `<span class="ratio">${formatRatio(s.ratio)}</span>`;
   return `<td class="num"><span class="median">${format(s.median)}</span>${range}${ratio}</td>`;
 }
 

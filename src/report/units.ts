@@ -19,3 +19,10 @@ export function formatCount(n: number): string {
 export function formatNs(ns: number): string {
   return scaled(ns, NS_STEPS, (r) => `${r} ns`);
 }
+
+/** A ratio readable at a glance: ×1.05, ×0.360, ×1030, ×<0.01. */
+export function formatRatio(r: number): string {
+  if (r === 0) return '×0';
+  if (r < 0.01) return '×<0.01';
+  return r >= 100 ? `×${r.toFixed(0)}` : `×${r.toPrecision(3)}`;
+}

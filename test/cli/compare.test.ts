@@ -78,6 +78,12 @@ describe('vpmu-lab compare', () => {
     const run = cli('run', 'hammer', '--design', 'check-none');
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/design check-none \(per-load check\) does not apply to scenario hammer/);
+    const one = cli('compare', 'hammer', '--designs', 'mutex');
+    expect(one.status).toBe(2);
+    expect(one.stderr).toMatch(/compare needs at least two designs \(got mutex\); to measure one, run it: vpmu-lab run SCENARIO --design NAME --html FILE/);
+    const dir = cli('compare', 'hammer', '--designs', 'mutex,rcu', '--html', tmpdir());
+    expect(dir.status).toBe(2);
+    expect(dir.stderr).toMatch(/cannot write there \(EISDIR\)/);
     const none = cli('compare', 'hammer');
     expect(none.status).toBe(2);
     expect(none.stderr).toMatch(/--designs A,B\[,…\] is required/);
@@ -113,6 +119,7 @@ describe('vpmu-lab compare', () => {
     expect(r.status).toBe(0);
     const page = readFileSync(html, 'utf8');
     expect(page).toContain('vpmu-lab run: fixed-pingpong (check-cycle-only)'); // the design given, not the list design
+    expect(r.stdout).toMatch(/^design check-cycle-only \(per-load check: loadCheck=cycle-only\)\n/);
     expect(page).toMatch(/<canvas/);
   });
 });

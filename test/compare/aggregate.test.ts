@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildComparison } from '../../src/compare/aggregate.js';
 import { formatComparison } from '../../src/compare/compare-format.js';
+import { formatRatio } from '../../src/report/units.js';
 import type { LockStatRow } from '../../src/check/lock-stat.js';
 import type { RunReport } from '../../src/engine/report.js';
 import { designOf } from '../../src/kvm/designs.js';
@@ -96,6 +97,21 @@ describe('compare: aggregation', () => {
     expect(cfg.acquisitions).toEqual({ median: 200, min: 100, max: 300 });
   });
 
+  it('latencies are over the repetitions that have samples: one that never waited is no 0 ns wait', () => {
+    const quiet = report(2, 3000);
+    const idle = { ...quiet, lockStat: [row('config_lock', 100, 0, 0)] } as RunReport;
+    const c2 = buildComparison({ ...input, runs: [{ design: designOf('mutex'), reports: [report(1, 1000), idle] }] });
+    const cfg = c2.designs[0]!.lockStat.find((x) => x.class === 'config_lock')!;
+    expect(cfg.contentions).toMatchObject({ median: 5, min: 0, max: 10 });
+    expect(cfg.waitMaxNs).toMatchObject({ median: 2 ** 11, min: 2 ** 11, max: 2 ** 11 }); // the waiting repetition's only
+    const t = formatComparison(c2);
+    expect(t.split('\n').find((l) => l.startsWith('config_lock wait p99'))).toMatch(/^config_lock wait p99\s+\d+(\.\d+)? µs \[n=5\]$/);
+  });
+
+  it('ratios read at a glance: fixed notation, ×<0.01 for the tiny ones', () => {
+    expect([1.05, 0.36, 1030.4, 0.004, 0].map(formatRatio)).toEqual(['×1.05', '×0.360', '×1030', '×<0.01', '×0']);
+  });
+
   it('a failed repetition is listed with its seed and oracle', () => {
     expect(mutex!.failedRepetitions).toBe(0);
     expect(rcu!.failedRepetitions).toBe(1);
@@ -116,6 +132,7 @@ describe('compare: aggregation', () => {
     expect(lines.find((l) => l.startsWith('repetitions measured'))).toMatch(/3\/3\s+2\/3/);
     // No data is "-", not "0 ns": no grace periods under the mutex, no timed holds anywhere.
     expect(lines.find((l) => l.startsWith('grace period p50'))).toMatch(/^grace period p50\s+-\s+\d/);
+    expect(lines.find((l) => l.startsWith('grace periods/s'))).toMatch(/^grace periods\/s\s+-\s+15 \(10–20\)$/);
     expect(lines.find((l) => l.startsWith('config_lock hold p50'))).toMatch(/^config_lock hold p50\s+-\s+-$/);
     expect(t).toMatch(/config_lock wait p99/);
     expect(t).toMatch(/rcu, seed 3: FAILURE rcu-reclaimed-read — boom 3/);
