@@ -16,6 +16,7 @@ import { TIMER_PPIS } from './vgic.js';
 import { checkGuestEntry } from '../check/pmu-oracles.js';
 import { pmuPut, vcpuLoadPmu } from './pmu-direct.js';
 import { loadPmu } from './load-check.js';
+import { NO_STEPS } from './no-steps.js';
 import { VM_FLAG } from './vm-state.js';
 
 export interface RunResult {
@@ -98,10 +99,26 @@ export function* vcpuLoad(vcpu: KvmVcpu, cpu: number): Op<void> {
   yield* vcpuLoadPmu(vcpu, cpu); // MDCR_EL2 and the partitioned context swap (spec §6.2, §6.4)
 }
 
-/** `kvm_arch_vcpu_put`. */
-export function* vcpuPut(vcpu: KvmVcpu): Op<void> {
+/**
+ * `kvm_arch_vcpu_put`. Only a loaded partitioned context takes seam steps (its swap out);
+ * otherwise the put is done at the call and returns NO_STEPS — no generator on the put path.
+ */
+export function vcpuPut(vcpu: KvmVcpu): Op<void> {
   vcpu.trace?.('put', vcpu.cpu);
-  yield* pmuPut(vcpu); // spec §6.4
+  const swap = pmuPut(vcpu); // spec §6.4
+  if (swap === NO_STEPS) {
+    finishPut(vcpu);
+    return NO_STEPS;
+  }
+  return putAfter(swap, vcpu);
+}
+
+function* putAfter(swap: Op<void>, vcpu: KvmVcpu): Op<void> {
+  yield* swap;
+  finishPut(vcpu);
+}
+
+function finishPut(vcpu: KvmVcpu): void {
   schedOut(vcpu);
   vcpu.clearFlag(VCPU_FLAG.ON_UNSUPPORTED_CPU | VCPU_FLAG.LOADED);
   if (vcpu.vm.profile.putClearsVcpuCpu || vcpu.vm.planted('put-clears-vcpu-cpu')) vcpu.cpu = -1;
