@@ -91,7 +91,8 @@ export class HwTask extends Task {
   protected override acquire(lock: LockRef): void {
     if (!lock.tryAcquire(this.id)) {
       const t0 = performance.now();
-      lock.acquireBlocking(this.id, (l) => this.beforeSleep(l), () => this.domain?.online(this.slot));
+      // A spinner publishes "waiting on X" (onWait) but stays online: spinning is not quiescent.
+      lock.acquireBlocking(this.id, (l) => this.beforeSleep(l), () => this.domain?.online(this.slot), undefined, (l) => this.hooks.onWait?.(l));
       this.waited = (performance.now() - t0) * 1e6;
     }
     this.hooks.onAcquired?.(lock);

@@ -25,6 +25,8 @@ export const LOCK_CLASSES = ['kvm->lock', 'vcpu->mutex', 'config_lock', 'arm_pmu
 export type LockClass = (typeof LOCK_CLASSES)[number];
 
 export const LOCK_WORDS = 3;
+/** A spinner publishes that it waits (onSpin) after this many spins: an uncontended hand-over costs nothing. */
+const SPINS_BEFORE_TELLING = 1 << 12;
 const STATE = 0;
 const OWNER = 1;
 const CONTENDED = 2;
@@ -89,12 +91,14 @@ export class LockRef {
   }
 
   /**
-   * Blocking acquisition (futex mutex; a spinlock spins instead): spin briefly, then mark "waiters" and sleep on the
+   * Blocking acquisition (futex mutex): spin briefly, then mark "waiters" and sleep on the
    * state word until the holder's release wakes us. `onSleep` is told before the thread
-   * first sleeps, `onWake` once it has the lock after sleeping. Returns true if the lock was
-   * held when the thread came (a contention).
+   * first sleeps, `onWake` once it has the lock after sleeping. A spinlock spins instead and
+   * tells `onSpin` once it has spun SPINS_BEFORE_TELLING times (so a watchdog can name who
+   * waits on what; it does not sleep, so it is not `onSleep`'s to hear). Returns true if the
+   * lock was held when the thread came (a contention).
    */
-  acquireBlocking(task: number, onSleep?: (lock: LockRef) => void, onWake?: () => void, timeoutMs = 1000): boolean {
+  acquireBlocking(task: number, onSleep?: (lock: LockRef) => void, onWake?: () => void, timeoutMs = 1000, onSpin?: (lock: LockRef) => void): boolean {
     const w = this.words;
     const s = this.index + STATE;
     let c = Atomics.compareExchange(w, s, 0, 1);
@@ -103,7 +107,10 @@ export class LockRef {
       Atomics.add(w, this.index + CONTENDED, 1);
       if (this.spin) {
         // Test-and-test-and-set: loads while it is held, one CAS when it looks free.
-        while (c !== 0) c = Atomics.load(w, s) !== 0 ? 1 : Atomics.compareExchange(w, s, 0, 1);
+        for (let spins = 0; c !== 0; spins++) {
+          if (spins === SPINS_BEFORE_TELLING) onSpin?.(this);
+          c = Atomics.load(w, s) !== 0 ? 1 : Atomics.compareExchange(w, s, 0, 1);
+        }
         this.own(task);
         return true;
       }

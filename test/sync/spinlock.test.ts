@@ -1,7 +1,8 @@
 /**
  * config_lock as a spinlock (profile switch configLock, design config-spinlock): a waiter
- * spins — it never sleeps, so it is never told onSleep (and stays online for RCU) — and
- * gets the lock once the holder releases it; the contention is counted as for the mutex.
+ * spins — it never sleeps, so it is never told onSleep (and stays online for RCU), but says
+ * it waits (onSpin) once it has spun a while — and gets the lock once the holder releases
+ * it; the contention is counted as for the mutex.
  */
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
@@ -19,13 +20,14 @@ describe('spinlock', () => {
          const lock = new LockRef('config_lock', 'test config_lock', new Int32Array(workerData.sab), 0, 0, true);
          parentPort.postMessage('waiting');
          let slept = false;
-         const contended = lock.acquireBlocking(2, () => (slept = true));
-         parentPort.postMessage({ contended, slept, owner: lock.owner() });
+         let told = '';
+         const contended = lock.acquireBlocking(2, () => (slept = true), undefined, 1000, (l) => (told = l.name));
+         parentPort.postMessage({ contended, slept, told, owner: lock.owner() });
          lock.releaseBy(2);
        });`,
       { eval: true, workerData: { sab: words.buffer, lock: new URL('../../dist/src/sync/lock.js', import.meta.url).href } },
     );
-    const result = new Promise<{ contended: boolean; slept: boolean; owner: number }>((resolve) => w.on('message', (m) => m !== 'waiting' && resolve(m)));
+    const result = new Promise<{ contended: boolean; slept: boolean; told: string; owner: number }>((resolve) => w.on('message', (m) => m !== 'waiting' && resolve(m)));
     await new Promise<void>((resolve) => w.once('message', () => resolve()));
     // It came and found the lock held (counted as a contention), and spins: wait for that, however slow the machine.
     for (let waited = 0; lock.contended() === 0 && waited < 10_000; waited += 5) await new Promise((r) => setTimeout(r, 5));
@@ -33,7 +35,8 @@ describe('spinlock', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(lock.owner()).toBe(1); // still ours: a spinner never takes a held lock
     lock.releaseBy(1);
-    expect(await result).toEqual({ contended: true, slept: false, owner: 2 });
+    // It never slept, but said it waits (for a watchdog's lock table) once it had spun a while.
+    expect(await result).toEqual({ contended: true, slept: false, told: 'test config_lock', owner: 2 });
     await w.terminate();
   });
 
