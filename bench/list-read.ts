@@ -32,7 +32,10 @@ function listOf(n: number) {
   const writer = new HwTask(`bench arm_pmus writer ${n}`, 10, new RcuDomain(rcuLayout.allocate(true)));
   const rcuList = new PmuList(region, 'rcu');
   for (let i = 0; i < n; i++) runHw(rcuList.append(i, 8 + i, [i]), writer);
-  return { rcuList, mutexList: new PmuList(region, 'mutex') };
+  const mutexList = new PmuList(region, 'mutex');
+  // As on a pCPU worker outside record mode (engine/leaf-reader.ts readListAsWorker): walks yield no points.
+  rcuList.pointsPerNode = mutexList.pointsPerNode = false;
+  return { rcuList, mutexList };
 }
 
 /** BATCH probes in one thread-loop operation, as an engine thread runs them. */

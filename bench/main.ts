@@ -20,7 +20,7 @@ import { HAMMER_REGS } from '../src/guest/pmu-hammer.js';
 import { presets } from '../src/host/presets.js';
 import { resolveTopology } from '../src/host/topology.js';
 import { EVENT_KIND } from '../src/engine/flight-recorder.js';
-import { leafReaderFor } from '../src/engine/leaf-reader.js';
+import { readListAsWorker } from '../src/engine/leaf-reader.js';
 import { runProbes } from '../src/engine/run-probes.js';
 import { resolveScenario } from '../src/engine/scenario.js';
 import { vcpuLoad, vcpuPut } from '../src/kvm/arm.js';
@@ -78,7 +78,7 @@ async function micro(): Promise<Map<string, Figure>> {
     vcpu.init({ pmu: true }, { cpu: 0 });
     vcpu.setDeviceAttr(uapi.KVM_ARM_VCPU_PMU_V3_CTRL, uapi.KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY);
     const task = engineTask(slot, rcu, [host.model.list.lock]);
-    host.model.list.leaf = leafReaderFor(host.model.list, task);
+    readListAsWorker(host.model.list, task);
     vcpu.model.trace = (event, arg) => task.record(event === 'load' ? EVENT_KIND.LOAD : event === 'put' ? EVENT_KIND.PUT : EVENT_KIND.REQUEST_RAISE, arg);
     function* loadPuts(cpus: readonly number[]): Op<void> {
       for (let i = 0; i < BATCH; i++) {

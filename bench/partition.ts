@@ -34,7 +34,7 @@ import { createHost } from '../src/api/host.js';
 import type { Vcpu } from '../src/api/vcpu.js';
 import { uapi } from '../src/arch/uapi.js';
 import { formatTable } from '../src/cli/table.js';
-import { leafReaderFor } from '../src/engine/leaf-reader.js';
+import { readListAsWorker } from '../src/engine/leaf-reader.js';
 import { presets } from '../src/host/presets.js';
 import { vcpuLoad, vcpuPut } from '../src/kvm/arm.js';
 import type { GuestCpu } from '../src/kvm/guest-cpu.js';
@@ -197,7 +197,7 @@ function subjects(rcu: RcuDomain): Subject[] {
       runGuest(vcpu, CPUS[0], GUESTS[guest]);
       const model = vcpu.model;
       const task = new HwTask(`bench ${key(cfg.name, guest)}`, slot++, rcu);
-      model.vm.host.list.leaf = leafReaderFor(model.vm.host.list, task);
+      readListAsWorker(model.vm.host.list, task);
       const s: Subject = {
         cfg,
         guest,

@@ -30,3 +30,14 @@ export function leafReaderFor(list: PmuList, task: HwTask): ReadSide | undefined
     exit: () => list.lock.releaseBy(task.id),
   };
 }
+
+/**
+ * What an engine thread sets on the `arm_pmus` list it reads (and a benchmark's engine-like
+ * thread, to pay the same): its leaf read side, and whether walks yield their points — only
+ * in record mode, whose log the sim replays step by step (record mode serialises leaf work
+ * itself, so it has no leaf read side).
+ */
+export function readListAsWorker(list: PmuList, task: HwTask, recordMode = false): void {
+  list.leaf = recordMode ? undefined : leafReaderFor(list, task);
+  list.pointsPerNode = recordMode;
+}

@@ -8,7 +8,7 @@ import { LockRef, LOCK_WORDS } from '../sync/lock.js';
 import { RcuDomain, rcuLayout } from '../sync/rcu.js';
 import { HwTask, runHw } from '../sync/hw.js';
 import type { Op } from '../sync/seam.js';
-import { leafReaderFor } from './leaf-reader.js';
+import { readListAsWorker } from './leaf-reader.js';
 
 export type ProbeJob =
   /** Take the lock `iterations` times; inside, increment a plain (non-atomic) counter. */
@@ -54,7 +54,7 @@ export function runProbe(job: ProbeJob, stop: Int32Array): ProbeResult {
       const domain = new RcuDomain(rcuLayout.view(job.rcu), rcuFlavourOf(job.design));
       const list = new PmuList(pmuListLayout.view(job.list), job.design);
       const task = new HwTask(`rcu reader ${job.slot}`, job.slot, domain);
-      list.leaf = leafReaderFor(list, task);
+      readListAsWorker(list, task);
       task.online();
       let ops = 0;
       try {

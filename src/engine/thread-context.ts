@@ -15,7 +15,7 @@ import type { LockRef } from '../sync/lock.js';
 import type { Op } from '../sync/seam.js';
 import { EVENT_KIND, FlightRecorder, stepEventArg, stepEventKind } from './flight-recorder.js';
 import { Control, STATUS, WAITING_GRACE_PERIOD } from './control.js';
-import { leafReaderFor } from './leaf-reader.js';
+import { readListAsWorker } from './leaf-reader.js';
 import { threadNames, worldShapeOf, type ThreadApi, type ThreadReport, type WorkerJob } from './messages.js';
 import { nodeEndpoint } from './node-endpoint.js';
 import { World } from './world.js';
@@ -54,7 +54,7 @@ export function attachThread(job: WorkerJob): ThreadContext {
     onStep: (op) => record(stepEventKind(op), stepEventArg(op, lockId)),
   }, job.recordMode ? recorder.gate(slot) : undefined, hwLockdep(control.syncWords(), slot, { seed: job.scenario.seed, threads: threadNames(job.scenario), locks: world.locks }, (t) => (t as HwTask).steps, lockStats));
   // Record mode serialises leaf work already (and a leaf must never block holding the gate).
-  world.host.list.leaf = job.recordMode ? undefined : leafReaderFor(world.host.list, task);
+  readListAsWorker(world.host.list, task, job.recordMode);
   world.vcpus.forEach((vcpu, v) => {
     vcpu.trace = (event, arg) => record(VCPU_EVENT[event], v * 256 + arg);
   });

@@ -107,6 +107,13 @@ export class PmuList {
    * reader or a blocking arm_pmus_lock for the design in force.
    */
   leaf: ReadSide | undefined;
+  /**
+   * A walk yields a seam point after the snapshot load and after each node (true): where the
+   * sim and record mode let a writer interleave. A worker thread outside record mode clears
+   * it: there every thread interleaves anywhere, physically, and a point would only be a
+   * flight-recorder event and a generator resume per node.
+   */
+  pointsPerNode = true;
   /** A leaf walk is running: indivisible where steps are, else inside `leaf`'s read side. */
   private inLeafWalk = false;
   private bugs: PlantedBugs = {};
@@ -348,12 +355,13 @@ export class PmuList {
   private *walk(by: typeof BY_CPU | typeof BY_TYPE, key: number): Op<number> {
     const slot = this.published();
     const s = this.base(slot);
-    yield WALK_LOADED;
+    const points = this.pointsPerNode;
+    if (points) yield WALK_LOADED;
     const n = this.checked(this.i32[s]!, slot, -1);
     for (let k = 0; k < n; k++) {
       const i = this.checked(this.i32[s + 1 + k]!, slot, k);
       if (by === BY_CPU ? this.covers(i, key) : this.type(i) === key) return i;
-      yield WALK_NODE;
+      if (points) yield WALK_NODE;
     }
     return -1;
   }
