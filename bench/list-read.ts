@@ -3,8 +3,8 @@
  * PMUs, PMU i covering CPU i) and the same walk — `PmuList.covering`, the probe walk of
  * `kvm_pmu_probe_armpmu` — looking up CPU k mod N in turn (1..N nodes visited, N+1/2 on
  * average):
- * - `bare-walk-N`: the walk as plain code (runLeaf passes its points over), no read side,
- *   no driver: what the walk itself costs.
+ * - `bare-walk-N`: the walk as plain code, as a worker walks (`coveringNow`: no points, no
+ *   generator), no read side, no driver: what the walk itself costs.
  * - `rcu-read-side-N`: `PmuList.probe` on the rcu design, as an engine thread runs it —
  *   inside its thread loop (one runHw a batch, like the engine's one runHw a thread), every
  *   yield (rcu_read_lock, the snapshot load, each node, rcu_read_unlock) a seam step with a
@@ -15,13 +15,13 @@
  * - `mutex-lookup-N`: `PmuList.probe` on the mutex design (arm_pmus_lock around the walk),
  *   the same engine-like thread.
  *
- * The walk allocates one thing, its generator (no closure, no string per node): every
- * figure here carries that allocation and its GC, the bare walk included.
+ * On a worker the walk is plain code that allocates nothing (engine/leaf-reader.ts
+ * readListAsWorker); the read sides add their seam steps around it.
  */
 import { PmuList, pmuListLayout } from '../src/host/pmu-list.js';
 import { HwTask, runHw } from '../src/sync/hw.js';
 import { RcuDomain, rcuLayout } from '../src/sync/rcu.js';
-import { runLeaf, type Op } from '../src/sync/seam.js';
+import type { Op } from '../src/sync/seam.js';
 import { engineTask } from './engine-task.js';
 import { BATCH, type MicroTask } from './micro.js';
 
@@ -63,7 +63,7 @@ export function listReadTasks(sizes: readonly number[]): MicroTask[] {
       {
         name: `bare-walk-${n}`,
         batch: () => {
-          for (let i = 0; i < BATCH; i++) sink += runLeaf(rcuList.covering(i % n));
+          for (let i = 0; i < BATCH; i++) sink += rcuList.coveringNow(i % n);
         },
       },
       { name: `rcu-read-side-${n}`, batch: () => void (sink += runHw(probes(rcuList, n), qsbr)) },

@@ -42,7 +42,7 @@ import type { PlantedBugs } from '../check/bugs.js';
 import { syncViolated } from '../check/sync-oracles.js';
 import { assertHeld } from '../sync/assert-held.js';
 import { LOCK_WORDS, LockRef } from '../sync/lock.js';
-import { point, RCU_READ_LOCK, RCU_READ_UNLOCK, runLeaf, SYNCHRONIZE_RCU, type Op, type SyncOp } from '../sync/seam.js';
+import { point, RCU_READ_LOCK, RCU_READ_UNLOCK, SYNCHRONIZE_RCU, type Op, type SyncOp } from '../sync/seam.js';
 import { currentTask, type ReadSide } from '../sync/task.js';
 import { LayoutBuilder, type Region } from '../mem/region.js';
 import type { RcuFlavour } from '../sync/rcu.js';
@@ -110,8 +110,9 @@ export class PmuList {
   /**
    * A walk yields a seam point after the snapshot load and after each node (true): where the
    * sim and record mode let a writer interleave. A worker thread outside record mode clears
-   * it: there every thread interleaves anywhere, physically, and a point would only be a
-   * flight-recorder event and a generator resume per node.
+   * it: there every thread interleaves anywhere, physically, and its walks run as plain code
+   * (no generator, no point: each was a flight-recorder event and a resume through every
+   * frame of the operation).
    */
   pointsPerNode = true;
   /** A leaf walk is running: indivisible where steps are, else inside `leaf`'s read side. */
@@ -314,7 +315,7 @@ export class PmuList {
   *probe(cpu: number): Op<number> {
     const bare = this.bugs['reader-outside-read-section'] === true;
     if (!bare) yield this.readLock();
-    const found = yield* this.covering(cpu);
+    const found = this.pointsPerNode ? yield* this.walk(BY_CPU, cpu) : this.scan(BY_CPU, cpu);
     if (!bare) yield this.readUnlock();
     return found;
   }
@@ -327,16 +328,21 @@ export class PmuList {
     this.leaf?.enter();
     this.inLeafWalk = true;
     try {
-      return runLeaf(this.covering(cpu));
+      return this.scan(BY_CPU, cpu); // leaf work: its points would be passed over anyway
     } finally {
       this.inLeafWalk = false;
       this.leaf?.exit();
     }
   }
 
-  /** The probe walk, for a caller already inside a read-side section. */
+  /** The probe walk, for a caller already inside a read-side section: its points as steps. */
   covering(cpu: number): Op<number> {
     return this.walk(BY_CPU, cpu);
+  }
+
+  /** The probe walk as plain code, for a caller inside a read-side section whose walks yield no points (`pointsPerNode` false). */
+  coveringNow(cpu: number): number {
+    return this.scan(BY_CPU, cpu);
   }
 
   /** Body of the SET_PMU search by perf type (spec §3.4 step 2); caller holds the read side. */
@@ -355,15 +361,30 @@ export class PmuList {
   private *walk(by: typeof BY_CPU | typeof BY_TYPE, key: number): Op<number> {
     const slot = this.published();
     const s = this.base(slot);
-    const points = this.pointsPerNode;
-    if (points) yield WALK_LOADED;
+    yield WALK_LOADED;
     const n = this.checked(this.i32[s]!, slot, -1);
     for (let k = 0; k < n; k++) {
       const i = this.checked(this.i32[s + 1 + k]!, slot, k);
-      if (by === BY_CPU ? this.covers(i, key) : this.type(i) === key) return i;
-      if (points) yield WALK_NODE;
+      if (this.matches(by, key, i)) return i;
+      yield WALK_NODE;
     }
     return -1;
+  }
+
+  /** The same walk as plain code, no points: leaf work, and a worker's walks (pointsPerNode false). */
+  private scan(by: typeof BY_CPU | typeof BY_TYPE, key: number): number {
+    const slot = this.published();
+    const s = this.base(slot);
+    const n = this.checked(this.i32[s]!, slot, -1);
+    for (let k = 0; k < n; k++) {
+      const i = this.checked(this.i32[s + 1 + k]!, slot, k);
+      if (this.matches(by, key, i)) return i;
+    }
+    return -1;
+  }
+
+  private matches(by: typeof BY_CPU | typeof BY_TYPE, key: number, entry: number): boolean {
+    return by === BY_CPU ? this.covers(entry, key) : this.type(entry) === key;
   }
 
   /**

@@ -46,7 +46,7 @@ function requestReload(vcpu: KvmVcpu): void {
 function* probedAnotherPmu(vcpu: KvmVcpu, cpu: number, lastCpu: number): Op<void> {
   const list = vcpu.vm.host.list;
   yield list.readLock();
-  const moved = (yield* list.covering(cpu)) !== (yield* list.covering(lastCpu));
+  const moved = list.pointsPerNode ? (yield* list.covering(cpu)) !== (yield* list.covering(lastCpu)) : list.coveringNow(cpu) !== list.coveringNow(lastCpu);
   yield list.readUnlock();
   if (moved) requestReload(vcpu);
 }
