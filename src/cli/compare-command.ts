@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { formatComparison } from '../compare/compare-format.js';
 import { ComparisonInterrupted, resolveComparison, runComparison, type CompareProgress } from '../compare/compare-run.js';
 import type { RunSnapshot } from '../engine/run-handle.js';
+import { ratesBetween } from '../engine/run-meter.js';
 import { VpmuLabError } from '../host/errors.js';
 import { designOf } from '../kvm/designs.js';
 import { writeComparisonHtml } from '../report/html.js';
@@ -36,7 +37,8 @@ export async function compareCommand(args: ParsedArgs, ctx: CommandContext): Pro
   const warmupMs = intFlag(args, 'warmup', DEFAULT_WARMUP_MS, 0, 3600 * 1000);
   const html = stringFlag(args, 'html');
   if (html) checkWritable('html', html);
-  const { base } = resolveComparison(spec, path, designs, warmupMs); // bad input ends here, before any run
+  const resolved = resolveComparison(spec, path, designs, warmupMs); // bad input ends here, before any run
+  const { base } = resolved;
   const live = !args.flags.has('quiet');
   const tty = process.stderr.isTTY === true;
   const total = repeat * designs.length;
@@ -47,7 +49,7 @@ export async function compareCommand(args: ParsedArgs, ctx: CommandContext): Pro
   }
   let comparison;
   try {
-    comparison = await runComparison(spec, path, {
+    comparison = await runComparison(resolved, path, {
       designs,
       repeat,
       seed,
@@ -82,10 +84,12 @@ function progress(p: CompareProgress, tty: boolean): void {
   process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
 }
 
+const NOTHING_YET = { loads: 0, migrations: 0, guestAccesses: 0, ioctls: 0 };
+
 function formatSnapshot(s: RunSnapshot): string {
   if (s.phase === 'starting') return 'starting its workers…';
-  const per = (n: number) => formatCount(s.elapsedMs > 0 ? (n * 1000) / s.elapsedMs : 0);
-  return `${(s.elapsedMs / 1000).toFixed(1)} s, ${per(s.totals.loads)} loads/s, ${per(s.totals.migrations)} migrations/s, ${per(s.totals.guestAccesses)} accesses/s`;
+  const r = ratesBetween(NOTHING_YET, s.totals, s.elapsedMs);
+  return `${(s.elapsedMs / 1000).toFixed(1)} s, ${formatCount(r.loads)} loads/s, ${formatCount(r.migrations)} migrations/s, ${formatCount(r.guestAccesses)} accesses/s`;
 }
 
 /** The options given that `run` takes too, as they were written (for rerun commands). */

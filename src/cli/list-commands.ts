@@ -9,7 +9,7 @@ import { presets } from '../host/presets.js';
 import { resolveTopology } from '../host/topology.js';
 import { profiles, switchHelp, switchNames } from '../kvm/profile.js';
 import { bugCatalog } from '../check/bugs.js';
-import { designs } from '../kvm/designs.js';
+import { designs, formatSwitches } from '../kvm/designs.js';
 import { noPositionals, toJson, type ParsedArgs } from './args.js';
 import { formatTable } from './table.js';
 
@@ -95,11 +95,10 @@ export function designsCommand(args: ParsedArgs): number {
     console.log(JSON.stringify(designs));
     return 0;
   }
-  const switches = (o: object) => Object.entries(o).map(([k, v]) => `${k}=${String(v)}`).join(' ');
   console.log(
     formatTable(
       ['design', 'axis', 'switches', 'applies to', 'what it is'],
-      designs.map((d) => [d.name, d.axis, switches(d.switches), d.needs ? `profiles whose attribute 5 is ${d.needs}` : 'every profile', d.summary]),
+      designs.map((d) => [d.name, d.axis, formatSwitches(d), d.needs ? `profiles whose attribute 5 is ${d.needs}` : 'every profile', d.summary]),
     ),
   );
   console.log("\nCompare designs with 'vpmu-lab compare SCENARIO --designs A,B[,…]', e.g.");

@@ -20,6 +20,7 @@ import type { CommandContext } from './help.js';
 import { scenarioFromArgs } from './scenario-arg.js';
 import { runAsComparison } from '../compare/aggregate.js';
 import { writeComparisonHtml } from '../report/html.js';
+import { formatSwitches } from '../kvm/designs.js';
 import { resolve } from 'node:path';
 import { checkWritable } from './output-path.js';
 
@@ -75,7 +76,7 @@ export async function runCommand(args: ParsedArgs, ctx: CommandContext): Promise
   }
   if (args.flags.has('json')) console.log(toJson({ ...report, verdict: verdict.verdict, oracle: verdict.oracle, findings: verdict.findings }));
   else {
-    const given = design ? `design ${design.name} (${design.axis}: ${Object.entries(design.switches).map(([k, v]) => `${k}=${String(v)}`).join(' ')})\n` : '';
+    const given = design ? `design ${design.name} (${design.axis}: ${formatSwitches(design)})\n` : '';
     console.log(`${given}${formatReport(report)}\n\n${formatVerdict(verdict, report.interrupted)}`);
   }
   if (html) {

@@ -98,8 +98,9 @@ export function designFigures(d: Design, reports: readonly RunReport[], warmupMs
   const notes: string[] = [];
   if (passed.length === 0) notes.push(`every repetition failed: its figures are of runs that ended at their failure`);
   else if (failures.length > 0) notes.push(`${plural(failures.length, 'failed repetition')} left out of the figures`);
-  const rates = measured.map((r) => ratesAfterWarmup(r, warmupMs) ?? r.rates);
-  const whole = measured.filter((r) => ratesAfterWarmup(r, warmupMs) === undefined).length;
+  const afterWarmup = measured.map((r) => ratesAfterWarmup(r, warmupMs));
+  const rates = afterWarmup.map((x, k) => x ?? measured[k]!.rates);
+  const whole = afterWarmup.filter((x) => x === undefined).length;
   if (whole > 0 && warmupMs > 0) notes.push(`${plural(whole, 'repetition')} ended within the ${warmupMs} ms warm-up: whole-run throughput`);
   const partial = measured.filter((r) => r.lockStatMissing.length > 0);
   if (partial.length > 0) notes.push(`lock_stat of ${plural(partial.length, 'repetition')} lacks terminated threads (${[...new Set(partial.flatMap((r) => r.lockStatMissing))].join(', ')})`);

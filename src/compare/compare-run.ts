@@ -99,8 +99,16 @@ export function checkDesigns(designs: readonly Design[]): void {
   }
 }
 
+/** A comparison's scenario as every design runs it (resolveComparison). */
+export interface ResolvedComparison {
+  /** The scenario resolved, its duration the warm-up plus the scenario's. */
+  readonly base: Scenario;
+  /** The same as given, each design's switches to be applied on top (specUnder). */
+  readonly spec: ScenarioSpec;
+}
+
 /** The scenario as every design runs it: warm-up added to the duration, each design's switches valid. */
-export function resolveComparison(spec: ScenarioSpec, path: string, designs: readonly Design[], warmupMs: number): { base: Scenario; spec: ScenarioSpec } {
+export function resolveComparison(spec: ScenarioSpec, path: string, designs: readonly Design[], warmupMs: number): ResolvedComparison {
   checkDesigns(designs);
   const first = resolveScenario(spec, path);
   const run: ScenarioSpec = { ...spec, durationMs: first.durationMs + warmupMs };
@@ -112,8 +120,8 @@ export function resolveComparison(spec: ScenarioSpec, path: string, designs: rea
   return { base, spec: run };
 }
 
-export async function runComparison(given: ScenarioSpec, path: string, opts: CompareOptions): Promise<Comparison> {
-  const { base, spec } = resolveComparison(given, path, opts.designs, opts.warmupMs);
+/** Runs a comparison resolved by `resolveComparison` with the same designs and warm-up (so bad input ends before any run). */
+export async function runComparison({ base, spec }: ResolvedComparison, path: string, opts: CompareOptions): Promise<Comparison> {
   const seeds = Array.from({ length: opts.repeat }, (_, r) => opts.seed + r);
   const jobs = opts.jobs ?? 1;
   const pool = new Piscina({ filename: workerPath('compare'), minThreads: jobs, maxThreads: jobs, idleTimeout: Infinity });

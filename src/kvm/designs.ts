@@ -43,6 +43,13 @@ export const designs: readonly Design[] = Object.freeze([
 
 export const designNames: readonly string[] = Object.freeze(designs.map((d) => d.name));
 
+/** A design's switches as `name=value` words, e.g. "loadCheck=cycle-only". */
+export function formatSwitches(d: Design): string {
+  return Object.entries(d.switches)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(' ');
+}
+
 export function designOf(name: string): Design {
   const d = designs.find((x) => x.name === name);
   if (!d) throw unknownName('design', name, designNames);
