@@ -16,6 +16,7 @@
 import { bugCatalog, type PlantedBug } from '../src/check/bugs.js';
 import { verdictOf } from '../src/check/verdict.js';
 import { formatTable } from '../src/cli/table.js';
+import { median } from '../src/report/spread.js';
 import { builtinScenarios } from '../src/engine/builtin-scenarios.js';
 import { runScenario } from '../src/engine/coordinator.js';
 import { resolveScenario, type Scenario } from '../src/engine/scenario.js';
@@ -103,10 +104,6 @@ function scenarioOf(name: string, bugs: string[]): Scenario {
   return resolveScenario({ ...builtinScenarios[name]!, bugs }, `scenario ${name}`);
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 /** 0.4 ms, 32 ms, 1536 ms, 12.3 s. */
 const fmtMs = (ms: number) => (ms < 10 ? `${ms.toFixed(1)} ms` : ms < 10_000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(1)} s`);
 

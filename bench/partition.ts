@@ -40,6 +40,8 @@ import { vcpuLoad, vcpuPut } from '../src/kvm/arm.js';
 import type { GuestCpu } from '../src/kvm/guest-cpu.js';
 import type { ProfileSwitches } from '../src/kvm/profile.js';
 import { PSTAT, VCPU_FLAG } from '../src/kvm/vcpu-state.js';
+import type { Spread } from '../src/report/comparison.js';
+import { spreadOf } from '../src/report/spread.js';
 import { HwTask, runHw } from '../src/sync/hw.js';
 import { RcuDomain, rcuLayout } from '../src/sync/rcu.js';
 import type { Op } from '../src/sync/seam.js';
@@ -146,17 +148,6 @@ function delta(a: Stats, b: Stats): Stats {
 
 // ---------------------------------------------------------------- load + put timing
 
-interface Spread {
-  median: number;
-  min: number;
-  max: number;
-}
-function spread(xs: readonly number[]): Spread {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  const median = n === 0 ? NaN : n % 2 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
-  return { median, min: s[0] ?? NaN, max: s[n - 1] ?? NaN };
-}
 
 /**
  * vcpu_put, whether the model has it as a plain function or as a generator of seam steps
@@ -251,8 +242,8 @@ async function timeLoadPut(): Promise<{ floor: Spread; figures: LoadPutFigure[] 
     const ns = await measureMicro(order, TIME_MS);
     for (const [name, v] of ns) samples.get(name)!.push(v);
   }
-  const floor = spread(samples.get(FLOOR)!);
-  const medians = new Map(subs.map((s) => [s.task.name, spread(samples.get(s.task.name)!)]));
+  const floor = spreadOf(samples.get(FLOOR)!);
+  const medians = new Map(subs.map((s) => [s.task.name, spreadOf(samples.get(s.task.name)!)]));
   const figures = subs.map((s): LoadPutFigure => {
     const f = medians.get(s.task.name)!;
     const d = delta(s.before, stats(s.vcpu));

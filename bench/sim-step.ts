@@ -11,6 +11,7 @@ import { resolveScenario, type Scenario } from '../src/engine/scenario.js';
 import { runExecution } from '../src/explore/execution.js';
 import { RandomStrategy } from '../src/explore/strategies/random.js';
 import { mulberry32 } from '../src/explore/strategy.js';
+import { spreadOf } from '../src/report/spread.js';
 import { QUIESCENT, type SyncOp } from '../src/sync/seam.js';
 
 /** Threads of the bare loop: about as many as a built-in scenario has. */
@@ -108,10 +109,7 @@ export interface Figure {
 }
 
 export function figureOf(samples: readonly number[]): Figure {
-  const s = [...samples].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  const median = s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-  return { median, min: s[0]!, max: s[s.length - 1]!, samples };
+  return { ...spreadOf(samples), samples };
 }
 
 /**
