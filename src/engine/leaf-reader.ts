@@ -12,7 +12,7 @@ import type { PmuList } from '../host/pmu-list.js';
 import type { HwTask } from '../sync/hw.js';
 import type { ReadSide } from '../sync/task.js';
 
-export function leafReaderFor(list: PmuList, task: HwTask): ReadSide | undefined {
+function leafReaderFor(list: PmuList, task: HwTask): ReadSide | undefined {
   if (list.design === 'rcu-memb') {
     const reader = task.rcuReader;
     if (!reader) throw new Error(`${task.name}: arm_pmus design rcu-memb on an RCU domain without memb readers`);
